@@ -1,0 +1,9 @@
+"""WSGI entry point: ``waitress-serve --call pontio.wsgi:get_application`` or any WSGI server."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pontio.settings")
+
+application = get_wsgi_application()
