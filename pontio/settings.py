@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pontio.directory",
     "pontio.audit",
+    "pontio.transfers",
     "pontio.web",
 ]
 
