@@ -17,7 +17,7 @@ def main(argv: list[str]) -> int:
     failed = 0
     for name in names:
         print(f"\n=== bench_{name}", flush=True)
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [sys.executable, "-m", f"bench.bench_{name}"], check=False
         )
         failed += result.returncode != 0
