@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "pontio.directory",
     "pontio.audit",
     "pontio.transfers",
+    "pontio.lostpupils",
+    "pontio.messaging",
     "pontio.web",
 ]
 
