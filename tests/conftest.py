@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
 import pytest
 
-os.environ.setdefault("PONTIO_DATA_DIR", tempfile.mkdtemp(prefix="pontio-test-"))
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # browser tests make around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests import smtp  # noqa: E402
+from tests import smtp
 
 
 @pytest.fixture(scope="session", autouse=True)
