@@ -112,6 +112,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pontio.urls"
+CSRF_FAILURE_VIEW = "pontio.web.views.csrf_failure"
 WSGI_APPLICATION = "pontio.wsgi.application"
 
 TEMPLATES = [
