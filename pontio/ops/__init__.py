@@ -1,0 +1,1 @@
+"""Running Pontio: worker, scheduler, heartbeats, health checks, housekeeping."""
