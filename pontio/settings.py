@@ -66,6 +66,9 @@ MASTER_KEY_FILE = Path(
     os.environ.get("PONTIO_MASTER_KEY_FILE") or DATA_DIR / "master.key"
 )
 _data_file_secret(MASTER_KEY_FILE, lambda: secrets.token_hex(32))
+# Every model holding data keys wrapped by the master key: `pontio keys rotate`
+# re-wraps them all.
+WRAPPED_KEY_MODELS = ["transfers.StoredBlob", "messaging.Message"]
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -127,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pontio.web.context_processors.navigation",
+                "pontio.messaging.context.unread_messages",
             ],
         },
     },

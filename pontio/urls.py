@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("pontio.directory.urls_account")),
     path("manage/", include("pontio.directory.urls_manage")),
+    path("messages/", include("pontio.messaging.urls")),
     path("", include("pontio.web.urls")),
 ]
 

@@ -34,6 +34,11 @@ def current_period(job: Job, now: datetime) -> str | None:
     local = timezone.localtime(now)
     if local.time() < job.daily_at:
         return None
+    if job.weekday is not None:
+        if local.weekday() != job.weekday:
+            return None
+        year, week, _day = local.isocalendar()
+        return f"{year}-W{week:02d}"
     return local.date().isoformat()
 
 

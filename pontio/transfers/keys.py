@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +44,6 @@ from django.utils.translation import gettext as _
 from pontio.audit import services as audit
 from pontio.transfers import crypto
 from pontio.transfers.crypto import BlobError, MasterKeyError
-from pontio.transfers.models import StoredBlob
 
 KEYRING_FORMAT = "pontio-keyring/1"
 LEGACY_KEY_ID = "1"
@@ -230,8 +230,11 @@ def wrap_for_blob(data_key: bytes, blob_code: UUID, keyring: Keyring) -> bytes:
     )
 
 
-def unwrap_for_blob(blob: StoredBlob, keyring: Keyring | None = None) -> bytes:
-    """Return a stored file's data key, unwrapped with the key it records."""
+def unwrap_for_blob(blob: Any, keyring: Keyring | None = None) -> bytes:
+    """Return a row's data key, unwrapped with the master key it records.
+
+    ``blob`` is a ``StoredBlob`` or any other key holder (see ``key_holders``).
+    """
     keyring = keyring or load_keyring()
     key = keyring.get(blob.master_key_id)
     return crypto.unwrap_data_key(
@@ -242,10 +245,26 @@ def unwrap_for_blob(blob: StoredBlob, keyring: Keyring | None = None) -> bytes:
     )
 
 
+def key_holders() -> list[type[models.Model]]:
+    """Return every model whose rows hold a data key wrapped by a master key.
+
+    They are named in ``settings.WRAPPED_KEY_MODELS`` (app labels, like
+    ``AUTH_USER_MODEL``), so that rotation reaches messages as well as files without
+    this module importing the apps above it. Each has ``code``, ``wrapped_key`` and
+    ``master_key_id`` fields.
+    """
+    return [apps.get_model(label) for label in settings.WRAPPED_KEY_MODELS]
+
+
 def key_usage() -> dict[str, int]:
-    """Return how many stored files each master key id wraps."""
-    rows = StoredBlob.objects.values("master_key_id").annotate(files=Count("pk"))
-    return {row["master_key_id"]: row["files"] for row in rows}
+    """Return how many wrapped data keys (files and messages) each master key has."""
+    usage: dict[str, int] = {}
+    for model in key_holders():
+        rows = model.objects.values("master_key_id").annotate(count=Count("pk"))
+        for row in rows:
+            key_id = row["master_key_id"]
+            usage[key_id] = usage.get(key_id, 0) + row["count"]
+    return usage
 
 
 @dataclass(frozen=True)
@@ -281,15 +300,18 @@ def _rewrap_all(
     keyring: Keyring, batch_size: int, progress: Progress | None, *, resumed: bool
 ) -> RewrapReport:
     rewrapped = failed = 0
-    last_pk = 0
-    while True:
-        with transaction.atomic():
-            done, errors, last_pk = _rewrap_batch(keyring, last_pk, batch_size)
-        if not done and not errors:
-            break
-        rewrapped, failed = rewrapped + done, failed + errors
-        if progress:
-            progress(rewrapped)
+    for model in key_holders():
+        last_pk = 0
+        while True:
+            with transaction.atomic():
+                done, errors, last_pk = _rewrap_batch(
+                    model, keyring, last_pk, batch_size
+                )
+            if not done and not errors:
+                break
+            rewrapped, failed = rewrapped + done, failed + errors
+            if progress:
+                progress(rewrapped)
     report = RewrapReport(keyring.current_id, rewrapped, failed)
     with transaction.atomic():
         audit.record(
@@ -305,13 +327,14 @@ def _rewrap_all(
 
 
 def _rewrap_batch(
-    keyring: Keyring, after_pk: int, batch_size: int
+    model: type[models.Model], keyring: Keyring, after_pk: int, batch_size: int
 ) -> tuple[int, int, int]:
     """Re-wrap one batch of data keys; return (done, failed, last primary key)."""
     older = [key.id for key in keyring.keys if key.id != keyring.current_id]
     batch = list(
-        StoredBlob.objects.select_for_update()
+        model.objects.select_for_update()  # type: ignore[attr-defined]
         .filter(master_key_id__in=older, pk__gt=after_pk)
+        .only("pk", "code", "wrapped_key", "master_key_id")
         .order_by("pk")[:batch_size]
     )
     changed = []
@@ -323,7 +346,9 @@ def _rewrap_batch(
         blob.wrapped_key = wrap_for_blob(data_key, blob.code, keyring)
         blob.master_key_id = keyring.current_id
         changed.append(blob)
-    StoredBlob.objects.bulk_update(changed, ["wrapped_key", "master_key_id"])
+    model.objects.bulk_update(  # type: ignore[attr-defined]
+        changed, ["wrapped_key", "master_key_id"]
+    )
     last_pk = batch[-1].pk if batch else after_pk
     return len(changed), len(batch) - len(changed), last_pk
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from pontio.transfers import housekeeping
 from pontio.transfers.services import notify, retention
 
 
@@ -45,3 +46,9 @@ def notify_overdue_transfers() -> int:
 def apply_retention() -> int:
     """Daily: delete collected files past their retention period."""
     return retention.apply_retention()
+
+
+@task()
+def remove_orphan_blobs() -> int:
+    """Hourly: delete stored files whose upload never committed."""
+    return housekeeping.remove_orphan_blobs()

@@ -48,6 +48,8 @@ class Command(BaseCommand):
         self, *args: Any, host: str, port: int, demo: bool, **options: Any
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # The pages need the hashed static files; quick when nothing changed.
+        call_command("collectstatic", interactive=False, verbosity=0)
         base_url = f"http://{host}:{port}"
         if demo:
             self.print_demo_logins(base_url)
