@@ -185,6 +185,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "pontio.directory.views.signin.locked_out"
 AXES_VERBOSE = False
+# Lock the account, not the address: a whole school or LA often shares one IP.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 OTP_TOTP_ISSUER = "Pontio"
 

@@ -20,3 +20,4 @@ STORAGES = {
 }
 # A fast hasher keeps the suite quick; the production hasher is Argon2id.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise expects it)

@@ -1,0 +1,298 @@
+"""Pages for LA database administrators and central administrators (seed 002 s. 3)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pontio.directory import access, queries
+from pontio.directory.access import capability_required
+from pontio.directory.forms import manage as forms
+from pontio.directory.models import Organisation, User
+from pontio.directory.roles import Capability, Role
+from pontio.directory.services import maintenance
+
+ROWS_PER_PAGE = 50
+# A spreadsheet would run a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+USER_LIST_HEADER = (
+    gettext_lazy("LA"),
+    gettext_lazy("Organisation code"),
+    gettext_lazy("Organisation name"),
+    gettext_lazy("Username"),
+    gettext_lazy("Name"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Role"),
+    gettext_lazy("Active"),
+    gettext_lazy("Last sign-in"),
+)
+
+C = Capability
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+# Users (seed 002 sections 3.2 to 3.7)
+
+
+@capability_required(C.VIEW_USERS)
+def users(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    organisation_code = request.GET.get("organisation", "").strip()
+    organisations = access.organisations_visible_to(actor)
+    context = {
+        "page": _page(request, queries.users_for(actor, organisation_code)),
+        "organisation_code": organisation_code,
+        # LA administrators pick from a list; central administrators type a code.
+        "organisations": [] if actor.organisation.is_central else organisations,
+        "can_manage": actor.can(C.MANAGE_USERS),
+    }
+    return render(request, "manage/users.html", context)
+
+
+@capability_required(C.MANAGE_USERS)
+def user_add(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    if actor.organisation.is_central:
+        # Central administrators add users from an LA's page.
+        return redirect("directory:las")
+    la = access.get_la_for(actor, actor.organisation.code)
+    return _add_user(request, la)
+
+
+@capability_required(C.MANAGE_LAS, C.MANAGE_USERS)
+def la_user_add(request: HttpRequest, la_code: str) -> HttpResponse:
+    la = access.get_la_for(_user(request), la_code)
+    return _add_user(request, la)
+
+
+def _add_user(request: HttpRequest, la: Organisation) -> HttpResponse:
+    actor = _user(request)
+    organisations = [la, *Organisation.objects.filter(la=la).order_by("code")]
+    initial = {
+        "organisation": request.GET.get("organisation", la.code),
+        "role": request.GET.get("role", ""),
+    }
+    data = request.POST if request.method == "POST" else None
+    form = forms.UserAddForm(
+        data, initial=initial, actor=actor, organisations=organisations
+    )
+    if form.is_valid():
+        try:
+            user = maintenance.create_user(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The account has been added"))
+            return redirect("directory:user_detail", code=user.code)
+    context = {"form": form, "la": la}
+    return render(request, "manage/user_add.html", context)
+
+
+@capability_required(C.VIEW_USERS)
+def user_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = _user(request)
+    user = access.get_user_for(actor, code)
+    context = {"account": user, "can_manage": _can_manage(actor, user)}
+    return render(request, "manage/user_detail.html", context)
+
+
+def _can_manage(actor: User, user: User) -> bool:
+    try:
+        access.check_can_manage_user(actor, user)
+    except PermissionDenied:
+        return False
+    return bool(user.pk != actor.pk)
+
+
+@capability_required(C.MANAGE_USERS)
+def user_role(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = _user(request)
+    user = access.get_user_for(actor, code)
+    access.check_can_manage_user(actor, user)
+    data = request.POST if request.method == "POST" else None
+    form = forms.RoleForm(data, actor=actor, user=user)
+    if form.is_valid():
+        try:
+            maintenance.change_user_role(
+                user, actor=actor, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The role has been changed"))
+            return redirect("directory:user_detail", code=user.code)
+    context = {"form": form, "account": user}
+    return render(request, "manage/user_role.html", context)
+
+
+@capability_required(C.MANAGE_USERS)
+def user_delete(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = _user(request)
+    user = access.get_user_for(actor, code)
+    access.check_can_manage_user(actor, user)
+    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            maintenance.delete_user(user, actor=actor)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The account has been deleted"))
+            return redirect("directory:users")
+    context = {"form": form, "account": user}
+    return render(request, "manage/user_delete.html", context)
+
+
+@capability_required(C.MANAGE_USERS)
+def user_reset_password(request: HttpRequest, code: UUID) -> HttpResponse:
+    actor = _user(request)
+    user = access.get_user_for(actor, code)
+    access.check_can_manage_user(actor, user)
+    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            maintenance.reset_user_password(user, actor=actor)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("A link to set a new password has been sent"))
+            return redirect("directory:user_detail", code=user.code)
+    context = {"form": form, "account": user}
+    return render(request, "manage/user_reset_password.html", context)
+
+
+# Schools (seed 002 section 3.8)
+
+
+@capability_required(C.VIEW_SCHOOLS)
+def schools(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    context = {
+        "page": _page(request, queries.schools_for(actor)),
+        "can_manage": actor.can(C.MANAGE_SCHOOLS),
+    }
+    return render(request, "manage/schools.html", context)
+
+
+@capability_required(C.VIEW_SCHOOLS)
+def school_detail(request: HttpRequest, estab: str) -> HttpResponse:
+    actor = _user(request)
+    school = access.get_school_for(actor, estab)
+    context = {
+        "school": school,
+        "school_users": queries.users_for(actor, school.code),
+        "can_manage": actor.can(C.MANAGE_SCHOOLS),
+    }
+    return render(request, "manage/school_detail.html", context)
+
+
+@capability_required(C.MANAGE_SCHOOLS)
+def school_update(request: HttpRequest, estab: str) -> HttpResponse:
+    actor = _user(request)
+    school = access.get_school_for(actor, estab)
+    data = request.POST if request.method == "POST" else None
+    form = forms.SchoolForm.for_school(school, data)
+    if form.is_valid():
+        maintenance.update_school(school, actor=actor, **form.cleaned_data)
+        messages.success(request, _("The school's details have been updated"))
+        return redirect("directory:school_detail", estab=school.code)
+    context = {"form": form, "school": school}
+    return render(request, "manage/school_update.html", context)
+
+
+# LAs (seed 002 section 3.9, and central administration)
+
+
+@capability_required(C.MANAGE_OWN_LA)
+def la_details(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    la = access.get_la_for(actor, actor.organisation.code)
+    return _update_la(request, la, success_url=reverse("directory:la"))
+
+
+@capability_required(C.MANAGE_LAS)
+def la_update(request: HttpRequest, la_code: str) -> HttpResponse:
+    la = access.get_la_for(_user(request), la_code)
+    success_url = reverse("directory:la_detail", kwargs={"la_code": la.code})
+    return _update_la(request, la, success_url=success_url)
+
+
+def _update_la(
+    request: HttpRequest, la: Organisation, success_url: str
+) -> HttpResponse:
+    form = forms.LaForm.for_la(la, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        maintenance.update_la(la, actor=_user(request), **form.cleaned_data)
+        messages.success(request, _("The LA's details have been updated"))
+        return redirect(success_url)
+    return render(request, "manage/la_form.html", {"form": form, "la": la})
+
+
+@capability_required(C.MANAGE_LAS)
+def las(request: HttpRequest) -> HttpResponse:
+    context = {"page": _page(request, queries.las_with_user_counts())}
+    return render(request, "manage/las.html", context)
+
+
+@capability_required(C.MANAGE_LAS)
+def la_add(request: HttpRequest) -> HttpResponse:
+    form = forms.LaAddForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            la = maintenance.create_la(actor=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The LA has been set up"))
+            return redirect("directory:la_detail", la_code=la.code)
+    return render(request, "manage/la_add.html", {"form": form})
+
+
+@capability_required(C.MANAGE_LAS)
+def la_detail(request: HttpRequest, la_code: str) -> HttpResponse:
+    la = access.get_la_for(_user(request), la_code)
+    context = {
+        "la": la,
+        "administrators": queries.dbas_of(la),
+        "school_count": Organisation.objects.filter(la=la).count(),
+        "dba_role": Role.LA_DBA.value,
+    }
+    return render(request, "manage/la_detail.html", context)
+
+
+@capability_required(C.EXPORT_USER_LIST)
+def user_list_csv(request: HttpRequest) -> HttpResponse:
+    filename = f"pontio-users-{timezone.localdate():%Y-%m-%d}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([str(title) for title in USER_LIST_HEADER])
+    writer.writerows(
+        [_safe_cell(cell) for cell in row] for row in queries.user_list_rows()
+    )
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would otherwise run as a formula."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
