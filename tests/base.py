@@ -22,7 +22,9 @@ from tests import smtp
 PASSWORD = "a long enough test passphrase"
 
 
-def make_organisation(kind: str, code: str, name: str, **fields: object) -> Organisation:
+def make_organisation(
+    kind: str, code: str, name: str, **fields: object
+) -> Organisation:
     la = None
     if kind == Organisation.Kind.SCHOOL:
         la = Organisation.objects.get(code=code[:3], kind=Organisation.Kind.LA)
@@ -69,7 +71,7 @@ def run_tasks() -> int:
         excluded_queue_names=[],
     )
     count = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()):
+    while result := DBTaskResult.objects.ready().order_by("enqueued_at").first():
         result.claim("tests")
         worker.run_task(result)
         count += 1
@@ -113,7 +115,9 @@ class PontioTestCase(TestCase):
         for role in Role:
             if role.value.startswith("la_"):
                 cls.users[role.value] = make_user(f"681{role.value}", cls.cardiff, role)
-        cls.users["central_admin"] = make_user("wgadmin", cls.central, Role.CENTRAL_ADMIN)
+        cls.users["central_admin"] = make_user(
+            "wgadmin", cls.central, Role.CENTRAL_ADMIN
+        )
         cls.other_dba = make_user("838dba", cls.dorset, Role.LA_DBA)
         cls.sender = make_user("8383321office", cls.sending_school, Role.SCHOOL)
         cls.receiver = make_user("8384512office", cls.receiving_school, Role.SCHOOL)

@@ -22,7 +22,9 @@ class _Collector:
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+    async def handle_DATA(
+        self, server: object, session: object, envelope: object
+    ) -> str:  # noqa: N802
         message = email.message_from_bytes(
             envelope.content,  # type: ignore[attr-defined]
             policy=email.policy.default,
