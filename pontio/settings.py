@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 

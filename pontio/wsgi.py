@@ -1,4 +1,4 @@
-"""WSGI entry point: ``waitress-serve --call pontio.wsgi:get_application`` or any WSGI server."""
+"""The WSGI application, for waitress, gunicorn or any WSGI server."""
 
 import os
 

@@ -14,9 +14,7 @@ from pontio.settings import *  # noqa: F403
 # Pages render from the source static folders: no collectstatic manifest in tests.
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # A fast hasher keeps the suite quick; the production hasher is Argon2id.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,7 +24,7 @@ class _Collector:
 
     async def handle_DATA(
         self, server: object, session: object, envelope: object
-    ) -> str:  # noqa: N802
+    ) -> str:
         message = email.message_from_bytes(
             envelope.content,  # type: ignore[attr-defined]
             policy=email.policy.default,

@@ -1,4 +1,4 @@
-"""Organisations (local authorities, schools, central administration) and their users."""
+"""Organisations (LAs, schools, central administration) and their users."""
 
 from __future__ import annotations
 
