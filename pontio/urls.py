@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("pontio.directory.urls_account")),
     path("manage/", include("pontio.directory.urls_manage")),
     path("messages/", include("pontio.messaging.urls")),
+    path("transfers/", include("pontio.transfers.urls")),
     path("", include("pontio.web.urls")),
 ]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import override_settings
 from django_otp.oath import totp
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, sync_playwright
 
@@ -25,7 +24,6 @@ CHROMIUM_ARGS = [
 BODY = "Please send the CTF for the pupil who left in June."
 
 
-@override_settings(ROOT_URLCONF="tests.messaging.urls")
 class MessagingBrowserTests(StaticLiveServerTestCase):
     @classmethod
     def setUpClass(cls) -> None:

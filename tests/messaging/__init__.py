@@ -1,10 +1,8 @@
-"""Tests of secure messaging, with its pages mounted at ``/messages/``."""
+"""Tests of secure messaging, its pages are at ``/messages/``."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.test import override_settings
 
 from pontio.audit.models import AuditEvent
 from pontio.directory.models import User
@@ -13,7 +11,6 @@ from pontio.messaging.models import Delivery, Message
 from tests.base import PontioTestCase
 
 
-@override_settings(ROOT_URLCONF="tests.messaging.urls")
 class MessagingTestCase(PontioTestCase):
     """The shared cast, with helpers to send and inspect messages."""
 
