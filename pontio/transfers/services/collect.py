@@ -194,7 +194,9 @@ def reject_transfer(
 
 def _lock(transfer: Transfer) -> Transfer:
     return (
-        Transfer.objects.select_for_update().select_related("blob").get(pk=transfer.pk)
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("blob")
+        .get(pk=transfer.pk)
     )
 
 

@@ -104,7 +104,7 @@ def apply_retention() -> int:
 def _expire_one(pk: int, cutoff: datetime) -> int:
     # Claim the row: another worker running the same job skips it.
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .filter(pk=pk, status=Transfer.Status.COLLECTED, collected_at__lte=cutoff)
         .select_related("blob")
         .first()
