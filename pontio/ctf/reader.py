@@ -12,43 +12,45 @@ bounded by the largest pupil whatever the size of the file.
 
 Every problem with the content raises :class:`~pontio.ctf.problems.CTFError` with its
 own code and the line number; only an unreadable path raises ``OSError``.
+
+The checks on the raw bytes are in :mod:`pontio.ctf.guarded_input`, and the building
+of objects from elements in :mod:`pontio.ctf.builders`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from types import TracebackType
-from typing import Any, BinaryIO, cast
 
 from lxml import etree
 
-from pontio.ctf import models
+from pontio.ctf.builders import build_header, build_pupil
+from pontio.ctf.checks import line_of
+from pontio.ctf.guarded_input import (
+    ROOT,
+    GuardedInput,
+    Source,
+    doctype_error,
+    not_xml,
+)
 from pontio.ctf.models import CTFDocument, Header, Pupil
 from pontio.ctf.problems import CTFError, Problem, Severity, gettext_noop
 
-Source = str | os.PathLike[str] | BinaryIO
+__all__ = [
+    "PUPIL_PATH",
+    "CTFReader",
+    "Source",
+    "build_header",
+    "build_pupil",
+    "iter_ctf",
+    "line_of",
+    "read_ctf",
+]
 
-ROOT = "CTfile"
 HEADER = "Header"
 PUPIL_DATA = "CTFpupilData"
 PUPIL = "Pupil"
 PUPIL_PATH = "/CTfile/CTFpupilData/Pupil"
-
-# The XML declaration, comments and the root start tag must fit in this much.
-PROLOG_LIMIT_BYTES = 64 * 1024
-READ_CHUNK_BYTES = 64 * 1024
-# libxml2's "Premature end of data in tag" error.
-_XML_ERR_TAG_NOT_FINISHED = 77
-
-_COMPRESSED_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
-_BINARY_MAGIC = (b"%PDF", b"\xd0\xcf\x11\xe0")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
-_ROOT_NAME = re.compile(r"<([^\s/>!?]+)")
 
 
 def iter_ctf(source: Source) -> CTFReader:
@@ -73,7 +75,7 @@ class CTFReader:
     def __init__(self, source: Source) -> None:
         self.problems: list[Problem] = []
         self.pupil_count = 0
-        self._input = _GuardedInput(source)
+        self._input = GuardedInput(source)
         try:
             self._input.check_start()
             self._events = etree.iterparse(
@@ -173,11 +175,11 @@ class CTFReader:
             first = log[0] if log else None
             raise self._input.syntax_error(error, first) from None
         except (etree.LxmlError, ValueError, UnicodeError) as error:
-            raise _not_xml(str(error), self._input.line_count) from None
+            raise not_xml(str(error), self._input.line_count) from None
 
     def _check_no_doctype(self, root: etree._Element) -> None:
         if root.getroottree().docinfo.internalDTD is not None:
-            raise _doctype_error(1)
+            raise doctype_error(1)
 
     def _note_strangers_before(self, pupil: etree._Element) -> None:
         while (previous := pupil.getprevious()) is not None:
@@ -224,11 +226,6 @@ class CTFReader:
         )
 
 
-def line_of(element: etree._Element) -> int | None:
-    """The line where ``element`` starts in the file."""
-    return cast(int | None, element.sourceline)
-
-
 def _is_top(element: etree._Element) -> bool:
     """Whether ``element`` is a direct child of the root element."""
     parent = element.getparent()
@@ -256,595 +253,3 @@ def _drop(element: etree._Element) -> None:
 def _path_of(element: etree._Element) -> str:
     names = [str(node.tag) for node in (element, *element.iterancestors())]
     return "/" + "/".join(reversed(names))
-
-
-# --- The raw input --------------------------------------------------------------
-
-
-class _GuardedInput:
-    """The file as lxml reads it, with its start checked before any parsing."""
-
-    def __init__(self, source: Source) -> None:
-        if isinstance(source, str | os.PathLike):
-            self._stream: BinaryIO = open(source, "rb")  # noqa: SIM115
-            self._owns_stream = True
-        else:
-            self._stream = source
-            self._owns_stream = False
-        self._pending = b""
-        self.bytes_read = 0
-        self.line_count = 1
-        self.at_end = False
-
-    def close(self) -> None:
-        if self._owns_stream:
-            self._stream.close()
-
-    def read(self, size: int = READ_CHUNK_BYTES) -> bytes:
-        if self._pending:
-            data, self._pending = self._pending, b""
-        else:
-            data = self._read_raw(size if size > 0 else READ_CHUNK_BYTES)
-        self.line_count += data.count(b"\n")
-        return data
-
-    def _read_raw(self, size: int) -> bytes:
-        try:
-            data = self._stream.read(size)
-        except OSError as error:
-            raise CTFError(
-                "ctf_unreadable",
-                gettext_noop(
-                    "The file could not be read (%(detail)s). Upload it again."
-                ),
-                {"detail": str(error)},
-            ) from None
-        if not isinstance(data, bytes):
-            raise TypeError("A CTF must be read from a binary stream.")
-        if not data:
-            self.at_end = True
-        self.bytes_read += len(data)
-        return data
-
-    def check_start(self) -> None:
-        """Refuse, before parsing, a file whose start shows it is no CTF."""
-        start = b""
-        while len(start) < PROLOG_LIMIT_BYTES:
-            data = self._read_raw(READ_CHUNK_BYTES)
-            if not data:
-                break
-            start += data
-        self._pending = start
-        _check_start(start)
-
-    def syntax_error(
-        self, error: etree.XMLSyntaxError, first: etree._LogEntry | None
-    ) -> CTFError:
-        """The CTFError for the parser's first complaint about the file."""
-        if first is not None:
-            line, code, message = first.line, first.type, first.message
-        else:
-            line, code, message = error.lineno, getattr(error, "code", 0), error.msg
-        line = line or self.line_count
-        truncated = code == _XML_ERR_TAG_NOT_FINISHED or (
-            self.at_end and line >= self.line_count
-        )
-        if truncated:
-            return CTFError(
-                "ctf_truncated",
-                gettext_noop(
-                    "The file stops part-way through (at line %(line)s): it was "
-                    "probably not fully saved or uploaded. Export the CTF again from "
-                    "your MIS and upload the new file."
-                ),
-                {"line": line},
-                line=line,
-            )
-        return _not_xml(message, line)
-
-
-def _check_start(start: bytes) -> None:
-    if not start.strip():
-        raise CTFError(
-            "ctf_empty",
-            gettext_noop(
-                "The file is empty. Export the CTF again from your MIS and upload the "
-                "new file."
-            ),
-            line=1,
-        )
-    if start.startswith(_COMPRESSED_MAGIC):
-        raise CTFError(
-            "ctf_compressed",
-            gettext_noop(
-                "This is a compressed (zip) file, not a CTF. Extract the .xml file "
-                "from it and upload that, or upload it as a generic file."
-            ),
-            line=1,
-        )
-    is_utf16 = start.startswith(_UTF16_BOMS)
-    if start.startswith(_BINARY_MAGIC) or (b"\x00" in start and not is_utf16):
-        raise CTFError(
-            "ctf_binary",
-            gettext_noop(
-                "This file is not a CTF: it is not text but another kind of file (a "
-                "PDF, a spreadsheet or a picture, for example). Upload the .xml file "
-                "your MIS exported."
-            ),
-            line=1,
-        )
-    text = start.decode("utf-16" if is_utf16 else "utf-8", errors="replace")
-    _check_prolog(text.lstrip("\ufeff"))
-
-
-def _check_prolog(text: str) -> None:
-    """Check what comes before the root element, and the root element's name."""
-    position = 0
-    while match := _PROLOG_ITEM.match(text, position):
-        position = match.end()
-    line = text.count("\n", 0, position) + 1
-    if text.startswith("<!DOCTYPE", position):
-        raise _doctype_error(line)
-    root = _ROOT_NAME.match(text, position)
-    if root is None:
-        if len(text) >= PROLOG_LIMIT_BYTES or text.startswith("<", position):
-            raise _not_xml("no root element at the start of the file", line)
-        raise _not_xml("the file does not start with an XML element", line)
-    if root.group(1) != ROOT:
-        raise CTFError(
-            "ctf_wrong_root",
-            gettext_noop(
-                "This XML file is not a Common Transfer File: it starts with "
-                "%(found)s instead of CTfile. Check that you chose the right file."
-            ),
-            {"found": root.group(1)[:60]},
-            line=line,
-            path="/" + root.group(1)[:60],
-        )
-
-
-def _doctype_error(line: int) -> CTFError:
-    return CTFError(
-        "ctf_doctype_forbidden",
-        gettext_noop(
-            "This file contains a DOCTYPE declaration, which a CTF never has and "
-            "which could be used to attack the service, so it has been refused. "
-            "Export the CTF again from your MIS; if the problem stays, contact your "
-            "MIS supplier."
-        ),
-        line=line,
-    )
-
-
-def _not_xml(detail: str, line: int) -> CTFError:
-    return CTFError(
-        "ctf_not_xml",
-        gettext_noop(
-            "This file is not a readable CTF: the XML is broken at line %(line)s "
-            "(%(detail)s). Export the CTF again from your MIS; if the problem stays, "
-            "contact your MIS supplier."
-        ),
-        {"line": line, "detail": detail},
-        line=line,
-    )
-
-
-# --- From elements to objects ----------------------------------------------------
-
-
-_TEXT, _NAMED, _SINGLE, _REPEATED, _LIST = range(5)
-# (kind, field, element-name field or list item element, nested layout)
-_Entry = tuple[int, str, str | None, "_Layout | None"]
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """How one model class is read from its element's children."""
-
-    cls: type[Any]
-    # element -> field, for text values
-    text: Mapping[str, str] = field(default_factory=dict)
-    # element -> (value field, field keeping the element's name): Gender/Sex, Zip/ZIP
-    named: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # element -> (field, layout), for one nested object
-    single: Mapping[str, tuple[str, _Layout]] = field(default_factory=dict)
-    # element -> (field, layout), for objects repeated directly in this element
-    repeated: Mapping[str, tuple[str, _Layout]] = field(default_factory=dict)
-    # container -> (field, item element, item layout or None for text items)
-    lists: Mapping[str, tuple[str, str, _Layout | None]] = field(default_factory=dict)
-    # All of the above by element name, for one look-up per child element.
-    dispatch: dict[object, _Entry] = field(init=False, compare=False)
-    # Every field of ``cls`` with its default value.
-    defaults: dict[str, Any] = field(init=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "defaults", _defaults(self.cls))
-        dispatch: dict[object, _Entry] = {}
-        for tag, name in self.text.items():
-            dispatch[tag] = (_TEXT, name, None, None)
-        for tag, (name, name_field) in self.named.items():
-            dispatch[tag] = (_NAMED, name, name_field, None)
-        for tag, (name, layout) in self.single.items():
-            dispatch[tag] = (_SINGLE, name, None, layout)
-        for tag, (name, layout) in self.repeated.items():
-            dispatch[tag] = (_REPEATED, name, None, layout)
-        for tag, (name, item, item_layout) in self.lists.items():
-            dispatch[tag] = (_LIST, name, item, item_layout)
-        object.__setattr__(self, "dispatch", dispatch)
-
-
-def _defaults(cls: Any) -> dict[str, Any]:
-    defaults = {}
-    for item in dataclasses.fields(cls):
-        if item.default_factory is not dataclasses.MISSING:
-            defaults[item.name] = item.default_factory()
-        else:
-            defaults[item.name] = item.default
-    return defaults
-
-
-def _new(layout: _Layout, values: dict[str, Any]) -> Any:
-    """An instance of ``layout.cls`` holding ``values``, the rest defaults.
-
-    Equivalent to ``layout.cls(**values)`` for these plain frozen dataclasses (which
-    have no ``__post_init__``), and several times faster: the reader builds tens of
-    thousands of small objects per file.
-    """
-    instance = object.__new__(layout.cls)
-    attributes = instance.__dict__
-    attributes.update(layout.defaults)
-    attributes.update(values)
-    return instance
-
-
-def _texts(**fields: str) -> dict[str, str]:
-    """Invert ``field=element`` pairs into ``element -> field``."""
-    return {element: name for name, element in fields.items()}
-
-
-_SEX = {"Gender": ("sex", "sex_element"), "Sex": ("sex", "sex_element")}
-
-_SOURCE_SCHOOL = _Layout(
-    models.SourceSchool,
-    _texts(
-        lea="LEA",
-        estab="Estab",
-        urn="URN",
-        school_name="SchoolName",
-        academic_year="AcademicYear",
-    ),
-)
-_DEST_SCHOOL = _Layout(models.DestSchool, _texts(lea="LEA", estab="Estab", urn="URN"))
-_HEADER = _Layout(
-    models.Header,
-    _texts(
-        document_name="DocumentName",
-        ctf_version="CTFversion",
-        date_time="DateTime",
-        document_qualifier="DocumentQualifier",
-        data_qualifier="DataQualifier",
-        data_descriptor="DataDescriptor",
-        supplier_id="SupplierID",
-    ),
-    single={
-        "SourceSchool": ("source_school", _SOURCE_SCHOOL),
-        "DestSchool": ("dest_school", _DEST_SCHOOL),
-    },
-)
-_LANGUAGE = _Layout(
-    models.Language, _texts(language_type="LanguageType", language="Language")
-)
-_BASIC_DETAILS = _Layout(
-    models.BasicDetails,
-    _texts(
-        former_upn="FormerUPN",
-        preferred_surname="PreferredSurname",
-        preferred_forename="PreferredForename",
-        former_surname="FormerSurname",
-        former_forename="FormerForename",
-        middle_names="MiddleNames",
-        nc_year_actual="NCyearActual",
-        ethnicity="Ethnicity",
-        ethnicity_source="EthnicitySource",
-        service_child="ServiceChild",
-        medical_flag="MedicalFlag",
-        enrol_status="EnrolStatus",
-    ),
-    lists={
-        "Languages": ("languages", "Type", _LANGUAGE),
-        "Disabilities": ("disabilities", "Disability", None),
-    },
-)
-_BS7666 = _Layout(
-    models.BS7666Address,
-    _texts(
-        saon="SAON",
-        paon="PAON",
-        street="Street",
-        locality="Locality",
-        town="Town",
-        administrative_area="AdministrativeArea",
-        post_town="PostTown",
-        uprn="UniquePropertyReferenceNumber",
-    ),
-)
-_ADDRESS_LINES = _Layout(
-    models.AddressLines,
-    _texts(
-        line1="AddressLine1",
-        line2="AddressLine2",
-        line3="AddressLine3",
-        line4="AddressLine4",
-        line5="AddressLine5",
-    ),
-)
-_ADDRESS = _Layout(
-    models.Address,
-    _texts(
-        county="County",
-        postcode="PostCode",
-        country="Country",
-        easting="Easting",
-        northing="Northing",
-        address_as_pupil="AddressAsPupil",
-    ),
-    named={"Zip": ("zip", "zip_element"), "ZIP": ("zip", "zip_element")},
-    single={
-        "BS7666Address": ("bs7666", _BS7666),
-        "AddressLines": ("lines", _ADDRESS_LINES),
-    },
-)
-_PHONE = _Layout(
-    models.Phone, _texts(telephone_type="TelephoneType", phone_no="PhoneNo")
-)
-_CONTACT = _Layout(
-    models.Contact,
-    _texts(
-        order="Order",
-        title="Title",
-        surname="Surname",
-        forename="Forename",
-        middle_names="MiddleNames",
-        relationship="Relationship",
-        responsibility="Responsibility",
-        email="Email",
-    ),
-    named=_SEX,
-    single={"Address": ("address", _ADDRESS)},
-    lists={"Phones": ("phones", "Phone", _PHONE)},
-)
-_YEAR_DATA = _Layout(
-    models.YearData,
-    _texts(
-        year="Year",
-        lea="LEA",
-        estab="Estab",
-        urn="URN",
-        school_name="SchoolName",
-        sessions_possible="SessionsPossible",
-        sessions_authorised="SessionsAuthorised",
-        sessions_attended="SessionsAttended",
-        sessions_unauthorised="SessionsUnauthorised",
-        attendance_start_date="AttendanceStartDate",
-        attendance_marks="AttendanceMarks",
-    ),
-)
-_STAGE_ASSESSMENT = _Layout(
-    models.StageAssessment,
-    _texts(
-        locale="Locale",
-        year="Year",
-        subject="Subject",
-        method="Method",
-        component="Component",
-        result_status="ResultStatus",
-        result_qualifier="ResultQualifier",
-        result="Result",
-        result_date="ResultDate",
-    ),
-)
-_KEY_STAGE = _Layout(
-    models.KeyStage,
-    _texts(stage="Stage"),
-    repeated={"StageAssessment": ("assessments", _STAGE_ASSESSMENT)},
-)
-_SCHOOL = _Layout(
-    models.SchoolHistoryEntry,
-    _texts(
-        lea="LEA",
-        estab="Estab",
-        urn="URN",
-        school_name="SchoolName",
-        entry_date="EntryDate",
-        leaving_date="LeavingDate",
-        leaving_reason="LeavingReason",
-        last_school="LastSchool",
-    ),
-)
-_SEN_HISTORY = _Layout(
-    models.SENHistory,
-    repeated={
-        "SEN": (
-            "provisions",
-            _Layout(
-                models.SENProvision,
-                _texts(
-                    start_date="StartDate",
-                    sen_provision="SENprovision",
-                    end_date="EndDate",
-                ),
-            ),
-        )
-    },
-    lists={
-        "SENneeds": (
-            "needs",
-            "SENneed",
-            _Layout(
-                models.SENNeed,
-                _texts(
-                    need_start_date="NeedStartDate",
-                    sen_type_rank="SENtypeRank",
-                    sen_type="SENtype",
-                ),
-            ),
-        )
-    },
-)
-_FSM_HISTORY = _Layout(
-    models.FSMHistory,
-    _texts(review_date="FSMreviewDate"),
-    repeated={
-        "FSMinstance": (
-            "instances",
-            _Layout(
-                models.FSMInstance,
-                _texts(
-                    start_date="FSMstartDate",
-                    end_date="FSMendDate",
-                    uk_country="UKcountry",
-                ),
-            ),
-        )
-    },
-)
-_LOOKED_AFTER = _Layout(
-    models.LookedAfter, _texts(in_care="InCare", care_authority="CareAuthority")
-)
-_NAW_DETAILS = _Layout(
-    models.NAWDetails,
-    _texts(
-        speak_welsh="SpeakWelsh",
-        home_welsh="HomeWelsh",
-        national_identity="NationalIdentity",
-        welsh_source="WelshSource",
-        language_source="LanguageSource",
-        eal_acquisition="EALAcquisition",
-    ),
-)
-_PUPIL = _Layout(
-    models.Pupil,
-    _texts(
-        upn="UPN",
-        uln="UniqueLearnerNumber",
-        uci="UCI",
-        surname="Surname",
-        forename="Forename",
-        dob="DOB",
-        email="Email",
-    ),
-    named=_SEX,
-    single={
-        "BasicDetails": ("basic_details", _BASIC_DETAILS),
-        "LookedAfter": ("looked_after", _LOOKED_AFTER),
-        "FSMhistory": ("fsm_history", _FSM_HISTORY),
-        "SENhistory": ("sen_history", _SEN_HISTORY),
-        "Address": ("address", _ADDRESS),
-    },
-    repeated={"NAWdetails": ("naw_details", _NAW_DETAILS)},
-    lists={
-        "Phones": ("phones", "Phone", _PHONE),
-        "Contacts": ("contacts", "Contact", _CONTACT),
-        "Attendance": ("attendance", "YearData", _YEAR_DATA),
-        "StageAssessments": ("stage_assessments", "KeyStage", _KEY_STAGE),
-        "SchoolHistory": ("school_history", "School", _SCHOOL),
-    },
-)
-
-
-def build_header(element: etree._Element) -> Header:
-    """The header object for a ``Header`` element."""
-    return cast(Header, _build(_HEADER, element))
-
-
-def build_pupil(element: etree._Element) -> Pupil:
-    """The pupil object for a ``Pupil`` element."""
-    return cast(Pupil, _build(_PUPIL, element))
-
-
-def _build(layout: _Layout, element: etree._Element) -> Any:
-    """An object of ``layout.cls`` from ``element``'s children.
-
-    A child that is unknown, or repeated where one is expected, is kept verbatim in
-    ``extras``. A text value is the element's own text: elements nested inside a
-    text element are not kept. This runs for every element of
-    every pupil, so it is written for speed: one dictionary look-up per child.
-    """
-    values: dict[str, Any] = {}
-    extras: list[str] = []
-    nested: _Nested | None = None  # made only for elements with nested objects
-    dispatch = layout.dispatch
-    for child in element:
-        entry = dispatch.get(child.tag)
-        if entry is not None:
-            kind, name, aux, _sub = entry
-            if kind < _SINGLE:  # a text value, perhaps keeping its element's name
-                if name not in values:
-                    values[name] = child.text or ""
-                    if aux is not None:
-                        values[aux] = child.tag
-                    continue
-            else:
-                nested = nested or _Nested()
-                if nested.take(entry, child, values):
-                    continue
-        if isinstance(child.tag, str):
-            extras.append(_xml(child))
-    if nested is not None:
-        nested.finish(values)
-    values["extras"] = tuple(extras)
-    return _new(layout, values)
-
-
-class _Nested:
-    """The nested objects and lists of one element being built."""
-
-    def __init__(self) -> None:
-        self.repeated: dict[str, list[Any]] = {}
-        self.container_extras: list[models.ContainerExtra] = []
-
-    def take(
-        self, entry: _Entry, child: etree._Element, values: dict[str, Any]
-    ) -> bool:
-        """Store a nested child; ``False`` when one was already stored there."""
-        kind, name, aux, sub = entry
-        if kind == _REPEATED:
-            self.repeated.setdefault(name, []).append(_build(cast(_Layout, sub), child))
-        elif name in values:
-            return False
-        elif kind == _SINGLE:
-            values[name] = _build(cast(_Layout, sub), child)
-        else:
-            values[name] = _items(child, cast(str, aux), sub, self.container_extras)
-        return True
-
-    def finish(self, values: dict[str, Any]) -> None:
-        for name, items in self.repeated.items():
-            values[name] = tuple(items)
-        if self.container_extras:
-            values["container_extras"] = tuple(self.container_extras)
-
-
-def _items(
-    container: etree._Element,
-    item: str,
-    layout: _Layout | None,
-    container_extras: list[models.ContainerExtra],
-) -> tuple[Any, ...]:
-    """The items of a list container; anything else in it goes to container_extras."""
-    items: list[Any] = []
-    for child in container:
-        tag = child.tag
-        if tag == item and layout is not None:
-            items.append(_build(layout, child))
-        elif tag == item:
-            items.append(child.text or "")
-        elif isinstance(tag, str):
-            container_extras.append(
-                models.ContainerExtra(str(container.tag), _xml(child))
-            )
-    return tuple(items)
-
-
-def _xml(element: etree._Element) -> str:
-    return etree.tostring(element, encoding="unicode", with_tail=False)
