@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "pontio.transfers",
     "pontio.lostpupils",
     "pontio.messaging",
+    "pontio.reports",
     "pontio.web",
 ]
 

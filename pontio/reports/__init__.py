@@ -1,0 +1,1 @@
+"""Reports on the use of Pontio: file volumes, LA clusters, lost pupils, messages."""

@@ -1,0 +1,1 @@
+"""Tests of the reports (seed 002 section 7)."""
