@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pontio.directory.services import accounts
+from pontio.directory.services import accounts, mfa
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -86,7 +86,7 @@ def pending_step(request: HttpRequest) -> str | None:
     user = request.user
     if user.is_verified():  # type: ignore[union-attr]
         return "account:change_password" if user.must_change_password else None  # type: ignore[union-attr]
-    if accounts.has_authenticator(user):  # type: ignore[arg-type]
+    if mfa.has_authenticator(user):  # type: ignore[arg-type]
         return "account:mfa_verify"
     if user.must_change_password:  # type: ignore[union-attr]
         return "account:change_password"

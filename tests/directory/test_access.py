@@ -124,14 +124,14 @@ class LaAccessTests(PontioTestCase):
 
 class ServiceGuardTests(PontioTestCase):
     def test_a_dba_cannot_add_users_to_another_la_even_bypassing_the_page(self) -> None:
-        from pontio.directory.services import maintenance
+        from pontio.directory.services import users
 
         for organisation in (self.dorset, self.sending_school, self.central):
             with (
                 self.subTest(organisation=organisation.code),
                 self.assertRaises(PermissionDenied),
             ):
-                maintenance.create_user(
+                users.create_user(
                     actor=self.users["la_dba"],
                     organisation=organisation,
                     username="sneaky1",

@@ -20,7 +20,7 @@ from pontio.directory.roles import (
     Role,
     capabilities_of,
 )
-from pontio.directory.services import maintenance
+from pontio.directory.services import users
 from tests.base import PontioTestCase, make_user
 
 C = Capability
@@ -229,18 +229,14 @@ class RoleRulesTests(PontioTestCase):
     def test_only_the_welsh_government_sets_up_an_las_dba(self) -> None:
         # 3.1: "This user will need to be set up by the Welsh Government's s2s
         # Administrator."
-        dba_may_grant = maintenance.roles_grantable_by(
-            self.users["la_dba"], self.cardiff
-        )
+        dba_may_grant = users.roles_grantable_by(self.users["la_dba"], self.cardiff)
         self.assertNotIn(Role.LA_DBA, dba_may_grant)
-        central_may_grant = maintenance.roles_grantable_by(
+        central_may_grant = users.roles_grantable_by(
             self.users["central_admin"], self.cardiff
         )
         self.assertIn(Role.LA_DBA, central_may_grant)
         self.assertEqual(set(central_may_grant), set(LA_ROLES))
 
     def test_a_schools_users_hold_the_school_role_only(self) -> None:
-        granted = maintenance.roles_grantable_by(
-            self.users["central_admin"], self.school
-        )
+        granted = users.roles_grantable_by(self.users["central_admin"], self.school)
         self.assertEqual(granted, [Role.SCHOOL])

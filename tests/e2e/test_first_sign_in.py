@@ -5,44 +5,19 @@ from __future__ import annotations
 
 from base64 import b32decode
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django_otp.oath import totp
-from playwright.sync_api import ConsoleMessage, sync_playwright
 
 from pontio.directory.models import Organisation, User
 from pontio.directory.roles import Role
 from tests.base import PASSWORD, make_organisation
-from tests.web import require_static_build
+from tests.e2e.base import BrowserTestCase
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NEW_PASSWORD = "lighthouse over cardiff bay"
 
 
-class FirstSignInBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        require_static_build()
-        super().setUpClass()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class FirstSignInBrowserTests(BrowserTestCase):
     def setUp(self) -> None:
+        super().setUp()
         make_organisation(Organisation.Kind.LA, "681", "Cardiff")
         school = make_organisation(
             Organisation.Kind.SCHOOL, "6812003", "Ysgol Pen y Bryn"
@@ -56,25 +31,6 @@ class FirstSignInBrowserTests(StaticLiveServerTestCase):
             role=Role.SCHOOL,
             must_change_password=True,
         )
-        self.context = self.browser.new_context()
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.page.on("console", self.note_console)
-        self.page.on("pageerror", lambda error: self.problems.append(str(error)))
-
-    def tearDown(self) -> None:
-        self.context.close()
-
-    def note_console(self, message: ConsoleMessage) -> None:
-        if message.type in {"error", "warning"}:
-            self.problems.append(f"{message.type}: {message.text}")
-
-    def url(self, path: str) -> str:
-        return self.live_server_url + path
-
-    def submit(self) -> None:
-        with self.page.expect_navigation():
-            self.page.locator("main button[type=submit]").click()
 
     def test_a_new_user_changes_password_enrols_and_reaches_home(self):
         page = self.page

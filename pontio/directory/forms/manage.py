@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pontio.directory.models import Organisation, User
 from pontio.directory.roles import Role
-from pontio.directory.services import maintenance
+from pontio.directory.services import organisations as organisation_services
+from pontio.directory.services import users as user_services
 
 # Which field a service's error belongs to, by its code.
 FIELD_OF_ERROR_CODE = {
@@ -45,7 +46,7 @@ class UserAddForm(ServiceErrorsMixin, forms.Form):
         label=_("Username"),
         max_length=150,
         help_text=_("Letters and numbers only, for example 681bjones"),
-        validators=[maintenance.validate_username],
+        validators=[user_services.validate_username],
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
@@ -54,7 +55,7 @@ class UserAddForm(ServiceErrorsMixin, forms.Form):
         help_text=_(
             "Personal e-mail addresses such as Hotmail or Gmail cannot be used"
         ),
-        validators=[maintenance.validate_work_email],
+        validators=[user_services.validate_work_email],
     )
     role = forms.ChoiceField(label=_("Role"))
 
@@ -70,7 +71,7 @@ class UserAddForm(ServiceErrorsMixin, forms.Form):
         ]
         roles: list[str] = []
         for organisation in organisations:
-            for role in maintenance.roles_grantable_by(actor, organisation):
+            for role in user_services.roles_grantable_by(actor, organisation):
                 if role not in roles:
                     roles.append(role)
         cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices(roles)
@@ -85,7 +86,7 @@ class RoleForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, actor: User, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"role": user.role})
         super().__init__(*args, **kwargs)
-        roles = maintenance.roles_grantable_by(actor, user.organisation)
+        roles = user_services.roles_grantable_by(actor, user.organisation)
         cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices(roles)
 
 
@@ -144,5 +145,6 @@ class LaAddForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["la_code"]).choices = [
-            (la.code, f"{la.code} {la.name}") for la in maintenance.la_codes_available()
+            (la.code, f"{la.code} {la.name}")
+            for la in organisation_services.la_codes_available()
         ]

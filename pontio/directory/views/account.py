@@ -22,7 +22,7 @@ from pontio.directory.forms.account import (
     LanguageForm,
 )
 from pontio.directory.models import ApiKey
-from pontio.directory.services import accounts, apikeys
+from pontio.directory.services import accounts, apikeys, mfa
 from pontio.directory.services.accounts import Outcome
 from pontio.directory.tokens import user_for_link
 from pontio.directory.views.signin import (
@@ -39,7 +39,7 @@ def _index_page(
     user = signed_in_user(request)
     context = {
         "api_keys": ApiKey.objects.filter(user=user, revoked_at__isnull=True),
-        "recovery_codes_left": accounts.recovery_codes_left(user),
+        "recovery_codes_left": mfa.recovery_codes_left(user),
         "language_form": language_form
         or LanguageForm(initial={"language": user.language}),
     }
@@ -102,7 +102,7 @@ def mfa_reset(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = accounts.start_authenticator_reset(
+        outcome = mfa.start_authenticator_reset(
             request, user, code=form.cleaned_data["code"]
         )
         if outcome is Outcome.LOCKED_OUT:
@@ -117,7 +117,7 @@ def mfa_reset(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    codes = accounts.regenerate_recovery_codes(request, signed_in_user(request))
+    codes = mfa.regenerate_recovery_codes(request, signed_in_user(request))
     # Shown in this response only: the codes are never shown again.
     return render(request, "account/recovery_codes.html", {"codes": codes})
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,8 @@ from pontio.directory.access import capability_required
 from pontio.directory.forms import manage as forms
 from pontio.directory.models import Organisation, User
 from pontio.directory.roles import Capability, Role
-from pontio.directory.services import maintenance
+from pontio.directory.services import organisations as organisation_services
+from pontio.directory.services import users as user_services
 
 ROWS_PER_PAGE = 50
 # A spreadsheet would run a cell starting with one of these as a formula.
@@ -41,6 +42,12 @@ USER_LIST_HEADER = (
 C = Capability
 
 
+class UserAction(Protocol):
+    """A service that acts on one account, such as ``delete_user``."""
+
+    def __call__(self, user: User, *, actor: User) -> None: ...
+
+
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     return user
@@ -48,6 +55,11 @@ def _user(request: HttpRequest) -> User:
 
 def _page(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted form data, or None when the form is first shown."""
+    return request.POST if request.method == "POST" else None
 
 
 # Users (seed 002 sections 3.2 to 3.7)
@@ -91,13 +103,13 @@ def _add_user(request: HttpRequest, la: Organisation) -> HttpResponse:
         "organisation": request.GET.get("organisation", la.code),
         "role": request.GET.get("role", ""),
     }
-    data = request.POST if request.method == "POST" else None
+    data = _posted(request)
     form = forms.UserAddForm(
         data, initial=initial, actor=actor, organisations=organisations
     )
     if form.is_valid():
         try:
-            user = maintenance.create_user(actor=actor, **form.cleaned_data)
+            user = user_services.create_user(actor=actor, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -125,14 +137,11 @@ def _can_manage(actor: User, user: User) -> bool:
 
 @capability_required(C.MANAGE_USERS)
 def user_role(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = _user(request)
-    user = access.get_user_for(actor, code)
-    access.check_can_manage_user(actor, user)
-    data = request.POST if request.method == "POST" else None
-    form = forms.RoleForm(data, actor=actor, user=user)
+    actor, user = _managed_user(request, code)
+    form = forms.RoleForm(_posted(request), actor=actor, user=user)
     if form.is_valid():
         try:
-            maintenance.change_user_role(
+            user_services.change_user_role(
                 user, actor=actor, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
@@ -146,38 +155,58 @@ def user_role(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @capability_required(C.MANAGE_USERS)
 def user_delete(request: HttpRequest, code: UUID) -> HttpResponse:
-    actor = _user(request)
-    user = access.get_user_for(actor, code)
-    access.check_can_manage_user(actor, user)
-    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            maintenance.delete_user(user, actor=actor)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The account has been deleted"))
-            return redirect("directory:users")
-    context = {"form": form, "account": user}
-    return render(request, "manage/user_delete.html", context)
+    return _confirm_user_action(
+        request,
+        code,
+        user_services.delete_user,
+        template="manage/user_delete.html",
+        done=_("The account has been deleted"),
+        next_url=reverse("directory:users"),
+    )
 
 
 @capability_required(C.MANAGE_USERS)
 def user_reset_password(request: HttpRequest, code: UUID) -> HttpResponse:
+    return _confirm_user_action(
+        request,
+        code,
+        user_services.reset_user_password,
+        template="manage/user_reset_password.html",
+        done=_("A link to set a new password has been sent"),
+        next_url=reverse("directory:user_detail", kwargs={"code": code}),
+    )
+
+
+def _managed_user(request: HttpRequest, code: UUID) -> tuple[User, User]:
+    """The administrator signed in, and the account they may manage (else 403)."""
     actor = _user(request)
     user = access.get_user_for(actor, code)
     access.check_can_manage_user(actor, user)
-    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
+    return actor, user
+
+
+def _confirm_user_action(
+    request: HttpRequest,
+    code: UUID,
+    action: UserAction,
+    *,
+    template: str,
+    done: str,
+    next_url: str,
+) -> HttpResponse:
+    """Ask the administrator to confirm, then apply ``action`` to the account."""
+    actor, user = _managed_user(request, code)
+    form = forms.ConfirmForm(_posted(request))
     if form.is_valid():
         try:
-            maintenance.reset_user_password(user, actor=actor)
+            action(user, actor=actor)
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("A link to set a new password has been sent"))
-            return redirect("directory:user_detail", code=user.code)
+            messages.success(request, done)
+            return redirect(next_url)
     context = {"form": form, "account": user}
-    return render(request, "manage/user_reset_password.html", context)
+    return render(request, template, context)
 
 
 # Schools (seed 002 section 3.8)
@@ -209,10 +238,10 @@ def school_detail(request: HttpRequest, estab: str) -> HttpResponse:
 def school_update(request: HttpRequest, estab: str) -> HttpResponse:
     actor = _user(request)
     school = access.get_school_for(actor, estab)
-    data = request.POST if request.method == "POST" else None
+    data = _posted(request)
     form = forms.SchoolForm.for_school(school, data)
     if form.is_valid():
-        maintenance.update_school(school, actor=actor, **form.cleaned_data)
+        organisation_services.update_school(school, actor=actor, **form.cleaned_data)
         messages.success(request, _("The school's details have been updated"))
         return redirect("directory:school_detail", estab=school.code)
     context = {"form": form, "school": school}
@@ -239,9 +268,9 @@ def la_update(request: HttpRequest, la_code: str) -> HttpResponse:
 def _update_la(
     request: HttpRequest, la: Organisation, success_url: str
 ) -> HttpResponse:
-    form = forms.LaForm.for_la(la, request.POST if request.method == "POST" else None)
+    form = forms.LaForm.for_la(la, _posted(request))
     if form.is_valid():
-        maintenance.update_la(la, actor=_user(request), **form.cleaned_data)
+        organisation_services.update_la(la, actor=_user(request), **form.cleaned_data)
         messages.success(request, _("The LA's details have been updated"))
         return redirect(success_url)
     return render(request, "manage/la_form.html", {"form": form, "la": la})
@@ -255,10 +284,12 @@ def las(request: HttpRequest) -> HttpResponse:
 
 @capability_required(C.MANAGE_LAS)
 def la_add(request: HttpRequest) -> HttpResponse:
-    form = forms.LaAddForm(request.POST if request.method == "POST" else None)
+    form = forms.LaAddForm(_posted(request))
     if form.is_valid():
         try:
-            la = maintenance.create_la(actor=_user(request), **form.cleaned_data)
+            la = organisation_services.create_la(
+                actor=_user(request), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:

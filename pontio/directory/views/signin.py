@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pontio.directory.forms.account import CodeForm, EnrolForm, SignInForm
 from pontio.directory.models import User
-from pontio.directory.services import accounts
+from pontio.directory.services import accounts, mfa
 from pontio.directory.services.accounts import Outcome
 
 NEXT_SESSION_KEY = "pontio_next"
@@ -103,7 +103,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return after_sign_in(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = accounts.verify_second_factor(
+        outcome = mfa.verify_second_factor(
             request, user, code=form.cleaned_data["code"]
         )
         if outcome is Outcome.LOCKED_OUT:
@@ -129,14 +129,12 @@ def _grouped(secret: str) -> str:
 @login_required
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if not accounts.may_enrol(request, user):
+    if not mfa.may_enrol(request, user):
         return redirect("account:index")
-    device = accounts.pending_authenticator(user)
+    device = mfa.pending_authenticator(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = accounts.enrol_authenticator(
-            request, device, code=form.cleaned_data["code"]
-        )
+        codes = mfa.enrol_authenticator(request, device, code=form.cleaned_data["code"])
         if codes is not None:
             # Shown in this response only: the codes are never shown again.
             return render(request, "account/recovery_codes.html", {"codes": codes})

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pontio.directory.models import Organisation
 from pontio.directory.roles import Role
-from pontio.directory.services import maintenance
+from pontio.directory.services import users
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         if organisation is None:
             raise CommandError(f"no organisation with the code {options['org']}")
         try:
-            user = maintenance.create_user(
+            user = users.create_user(
                 actor=None,
                 organisation=organisation,
                 username=options["username"],

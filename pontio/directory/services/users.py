@@ -1,8 +1,8 @@
-"""Delegated administration: users, schools and LAs (seed 002 sections 3.1 to 3.9).
+"""Delegated administration of users (seed 002 sections 3.1 to 3.7).
 
 LA database administrators add, amend and delete the users of their LA and of its
-schools, and keep their schools' and their LA's details; central administrators
-set up each LA and its administrator. Every change is audited in its transaction.
+schools; central administrators set up each LA's administrator. Every change is
+audited in its transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from pontio.audit import services as audit
-from pontio.ctf import lacodes
 from pontio.directory import emails
 from pontio.directory.models import Organisation, User
 from pontio.directory.roles import (
@@ -321,108 +320,3 @@ def _deactivate(user: User) -> None:
 def reset_user_password(user: User, *, actor: Any) -> None:
     """Send the user a single-use link to set a new password (seed 002 section 3.6)."""
     accounts.reset_password(user, actor=actor)
-
-
-def _changed_fields(obj: Organisation, values: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    return changed
-
-
-@transaction.atomic
-def update_school(
-    school: Organisation,
-    *,
-    actor: Any,
-    name: str,
-    town: str,
-    phone: str,
-    email: str,
-    is_active: bool,
-) -> list[str]:
-    """Update a school's details and status; return the names of changed fields."""
-    values = {
-        "name": name,
-        "town": town,
-        "phone": phone,
-        "email": email,
-        "is_active": is_active,
-    }
-    changed = _changed_fields(school, values)
-    if changed:
-        school.save(update_fields=changed)
-        audit.record(
-            "school.updated",
-            actor=actor,
-            obj=school,
-            organisation=school,
-            fields=",".join(sorted(changed)),
-            is_active=school.is_active,
-        )
-    return changed
-
-
-@transaction.atomic
-def update_la(
-    la: Organisation,
-    *,
-    actor: Any,
-    name: str,
-    email: str,
-    receive_ctf_copies: bool,
-) -> list[str]:
-    """Update an LA's name, e-mail and "receive copies of CTFs" setting (3.9)."""
-    values = {"name": name, "email": email, "receive_ctf_copies": receive_ctf_copies}
-    changed = _changed_fields(la, values)
-    if changed:
-        la.save(update_fields=changed)
-        audit.record(
-            "la.updated",
-            actor=actor,
-            obj=la,
-            organisation=la,
-            fields=",".join(sorted(changed)),
-            receive_ctf_copies=la.receive_ctf_copies,
-        )
-    return changed
-
-
-def la_codes_available() -> list[lacodes.LaCode]:
-    """Return the named LA numbers that have no LA in Pontio yet."""
-    taken = set(
-        Organisation.objects.filter(kind=Organisation.Kind.LA).values_list(
-            "code", flat=True
-        )
-    )
-    return [
-        la
-        for la in lacodes.all_la_codes()
-        if la.name and la.status != "pseudo" and la.code not in taken
-    ]
-
-
-@transaction.atomic
-def create_la(
-    *, actor: Any, la_code: str, email: str, name: str = "", source: str = "web"
-) -> Organisation:
-    """Set up an LA from the table of LA numbers (central administrators)."""
-    known = lacodes.get_la_code(la_code)
-    if known is None:
-        raise ValidationError(
-            _("Select an LA number from the list"), code="unknown_la_code"
-        )
-    if Organisation.objects.filter(code=la_code).exists():
-        raise ValidationError(
-            _("LA %(la_code)s is already set up"),
-            code="la_exists",
-            params={"la_code": la_code},
-        )
-    la = Organisation.objects.create(
-        kind=Organisation.Kind.LA,
-        code=la_code,
-        name=name or known.name or la_code,
-        email=email,
-    )
-    audit.record("la.created", actor=actor, obj=la, organisation=la, source=source)
-    return la
