@@ -1,11 +1,12 @@
 """Benchmark the transfer hub under load: ``python -m bench.bench_hub``.
 
-On PostgreSQL, with the production setup of the README (``waitress-serve
---threads=8 pontio.wsgi:application`` and ``pontio worker``, each its own
-process), single-pupil CTF uploads go through ``POST /api/v1/transfers`` from
-many schools for ``--seconds`` (60) while a second pool of threads downloads the
-uploaded files (``GET /api/v1/transfers/{id}/content``) as their destinations.
-Then one 10 MB CTF is uploaded by an LA while the server's memory is read from
+On PostgreSQL, with the production setup of the README (its ``gunicorn`` and
+``pontio worker`` commands, read from the README itself, and its
+``DATABASE_URL`` options), single-pupil CTF uploads go through
+``POST /api/v1/transfers`` from many schools for ``--seconds`` (60) while a
+second pool of threads downloads the uploaded files
+(``GET /api/v1/transfers/{id}/content``) as their destinations. Then one 10 MB
+CTF is uploaded by an LA while the memory of every web process is read from
 ``/proc/<pid>/status``. ``--profile N`` then profiles N uploads in this process
 (cProfile, through Django's test client) to show where an upload's time goes.
 
@@ -25,6 +26,7 @@ import json
 import os
 import pstats
 import queue
+import shlex
 import shutil
 import signal
 import socket
@@ -38,6 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -81,7 +84,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--schools", type=int, default=200)
     parser.add_argument("--upload-threads", type=int, default=8)
     parser.add_argument("--download-threads", type=int, default=2)
-    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument(
+        "--server",
+        metavar="COMMAND",
+        help="try this web server command instead of the README's (its --bind is "
+        "replaced), e.g. 'gunicorn --workers 2 --threads 8 pontio.wsgi:application'",
+    )
     parser.add_argument("--database", default="pontio_bench_hub")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     return parser.parse_args(argv)
@@ -90,10 +98,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 # --- The database, the data folder and Django in this process ---------------
 
 
+def production_database_options(readme: Path = ROOT / "README.md") -> str:
+    """The query string of the README's production ``DATABASE_URL`` (``pool=true``).
+
+    The benchmark's database is its own, but connects as the README says.
+    """
+    text = readme.read_text(encoding="utf-8")
+    section = text.split("## Running it in production", 1)[1].split("\n## ", 1)[0]
+    for line in section.splitlines():
+        if line.startswith("export DATABASE_URL="):
+            url = shlex.split(line, comments=True)[1].split("=", 1)[1]
+            return url.partition("?")[2]
+    return ""
+
+
 def setup_environment(database: str) -> dict[str, str]:
     """Point this process and its children at the benchmark's own database."""
+    options = production_database_options()
     env = {
-        "DATABASE_URL": f"{SERVER_URL}/{database}",
+        "DATABASE_URL": f"{SERVER_URL}/{database}" + (f"?{options}" if options else ""),
         "PONTIO_DATA_DIR": str(DATA_DIR),
         "PONTIO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "pontio.settings",
@@ -150,7 +173,7 @@ def make_cast(schools: int) -> Cast:
     return Cast(codes, keys, create_api_key(officer, actor=None, name="bench")[1])
 
 
-def make_user(username: str, organisation: object, role: str) -> object:
+def make_user(username: str, organisation: object, role: str) -> Any:
     from pontio.directory.models import User
 
     return User.objects.create_user(
@@ -211,37 +234,68 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def production_commands(readme: Path = ROOT / "README.md") -> list[list[str]]:
+    """The web server and worker commands of the README's production section.
+
+    The benchmark runs exactly what the README tells an operator to run, so the
+    two cannot drift apart: the lines of the section's shell block that start
+    with ``gunicorn`` or ``pontio worker`` (a trailing ``# comment`` dropped).
+    """
+    text = readme.read_text(encoding="utf-8")
+    section = text.split("## Running it in production", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    for line in section.split("```sh", 1)[1].split("```", 1)[0].splitlines():
+        words = shlex.split(line, comments=True)
+        if words[:1] == ["gunicorn"] or words[:2] == ["pontio", "worker"]:
+            commands.append(words)
+    if [words[0] for words in commands] != ["gunicorn", "pontio"]:
+        raise RuntimeError("README: no gunicorn and pontio worker commands found")
+    return commands
+
+
+def on_loopback(command: list[str], port: int) -> list[str]:
+    """``command`` with its ``--bind`` replaced by loopback and ``port``."""
+    words, skip = [], False
+    for word in command:
+        if skip:
+            skip = False
+        elif word in {"--bind", "-b"}:
+            skip = True
+        elif not word.startswith("--bind="):
+            words.append(word)
+    return [words[0], f"--bind=127.0.0.1:{port}", *words[1:]]
+
+
+def executable(command: list[str]) -> list[str]:
+    """Run the README's commands from this virtualenv's ``bin`` folder."""
+    return [str(Path(sys.executable).parent / command[0]), *command[1:]]
+
+
 @contextmanager
-def servers(env: dict[str, str], port: int, threads: int) -> Iterator[dict[str, int]]:
+def servers(
+    env: dict[str, str], port: int, web_command: list[str] | None
+) -> Iterator[dict[str, int]]:
     """Run the web server and the worker; yield their pids."""
-    bin_dir = Path(sys.executable).parent
-    web = subprocess.Popen(
-        [
-            str(bin_dir / "waitress-serve"),
-            f"--threads={threads}",
-            "--host=127.0.0.1",
-            f"--port={port}",
-            "pontio.wsgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    worker = subprocess.Popen(
-        [str(bin_dir / "pontio"), "worker"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    web_words, worker_words = production_commands()
+    web_words = on_loopback(web_command or web_words, port)
+    print("Web server:", shlex.join(web_words), flush=True)
+    processes = [
+        subprocess.Popen(
+            executable(words),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for words in (web_words, worker_words)
+    ]
     try:
         wait_until_up(port)
-        yield {"web server": web.pid, "worker": worker.pid}
+        yield {"web server": processes[0].pid, "worker": processes[1].pid}
     finally:
-        for process in (web, worker):
+        for process in processes:
             process.send_signal(signal.SIGTERM)
-        for process in (web, worker):
+        for process in processes:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -383,33 +437,98 @@ def run_load(load: Load, upload_threads: int, download_threads: int) -> float:
 # --- Where the machine's CPU goes ---------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds a process has used so far."""
+def _stat_fields(pid: int) -> list[str]:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process and its ended (reaped) children have used so far.
+
+    User and system time of the process, plus that of the children it has
+    waited for: the short-lived PostgreSQL backends and any restarted server
+    worker still count once they are gone.
+    """
+    fields = _stat_fields(pid)
+    if not fields:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(fields[index]) for index in (11, 12, 13, 14))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_pids() -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every live process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields:
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        pending.extend(children.get(current, []))
+    return tree
+
+
+def postgres_pids(database: str) -> list[int]:
+    """The PostgreSQL backends serving ``database``.
+
+    Other databases' backends (another benchmark, say) count as other processes;
+    so do the server's shared background processes and, without a connection
+    pool, backends that ended during the load.
+    """
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    pids.append(int(entry.name))
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                words = (entry / "cmdline").read_text().split()
             except OSError:
                 continue
+            if database in words:
+                pids.append(int(entry.name))
     return pids
 
 
-def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds used so far by each named process, Postgres and this client."""
-    snapshot = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    snapshot["postgres"] = sum(cpu_seconds(pid) for pid in postgres_pids())
-    snapshot["load client"] = cpu_seconds(os.getpid())
+def machine_busy_seconds() -> float:
+    """CPU seconds all the machine's cores have spent busy (``/proc/stat``)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = values
+    busy = user + nice + system + irq + softirq + steal
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(pids: dict[str, int], database: str) -> dict[str, float]:
+    """CPU seconds used so far: each server, PostgreSQL, the client, the rest."""
+    snapshot = {
+        name: sum(cpu_seconds(member) for member in process_tree(pid))
+        for name, pid in pids.items()
+    }
+    snapshot["postgres"] = sum(cpu_seconds(pid) for pid in postgres_pids(database))
+    servers = {member for pid in pids.values() for member in process_tree(pid)}
+    snapshot["load client"] = sum(
+        cpu_seconds(member)
+        for member in process_tree(os.getpid())
+        if member not in servers
+    )
+    snapshot["machine"] = machine_busy_seconds()
+    snapshot["seconds"] = time.monotonic()
     return snapshot
+
+
+def cpu_used(start: dict[str, float], end: dict[str, float]) -> dict[str, float]:
+    """Cores used on average between two snapshots; "other" is everything else."""
+    used = {name: end[name] - start[name] for name in start}
+    seconds = used.pop("seconds")
+    machine = used.pop("machine")
+    used["other processes"] = max(0.0, machine - sum(used.values()))
+    used["machine, all"] = machine
+    return {name: value / seconds for name, value in used.items()}
 
 
 # --- Memory of one big upload -----------------------------------------------
@@ -437,17 +556,23 @@ def big_upload_memory(pid: int, port: int, cast: Cast) -> tuple[int, int, int]:
     while len(data) > 10 * MB - 64 * 1024:
         pupils = pupils * 95 // 100
         data = make_ctf(source, destination, seed=99, pupils=pupils)
-    Path(f"/proc/{pid}/clear_refs").write_text("5")  # reset the peak (VmHWM)
-    before = memory_kb(pid)["VmRSS"]
+    # Every web process (with gunicorn: the master and each worker) is watched,
+    # since any of them may take the upload: its peak is reset first (VmHWM).
+    members = process_tree(pid)
+    for member in members:
+        Path(f"/proc/{member}/clear_refs").write_text("5")
+    before = {member: memory_kb(member)["VmRSS"] for member in members}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     status, body = post_file(
         connection, cast.la_key, f"{LA_CODE}LLLL_CTF_{destination}_999.XML", data
     )
-    after = memory_kb(pid)
+    after = {member: memory_kb(member) for member in members}
     if status != 201:
         print(f"10 MB upload refused: {status} {body[:200]!r}")
     print(f"10 MB upload: {len(data) / MB:.1f} MB, {pupils} pupils, HTTP {status}")
-    return before, after["VmHWM"], after["VmRSS"]
+    # The process whose peak rose most is the one that handled the upload.
+    busiest = max(members, key=lambda member: after[member]["VmHWM"] - before[member])
+    return before[busiest], after[busiest]["VmHWM"], after[busiest]["VmRSS"]
 
 
 # --- Where an upload's time goes ---------------------------------------------
@@ -516,8 +641,8 @@ def report(
     for name, value, target in rows:
         print(f"| {name:<28} | {value:>12} | {target:>10} |")
     print("\nCPU used during the load (seconds of one core per second):")
-    for name, seconds in cpu.items():
-        print(f"  {name:<12} {seconds / elapsed:.2f}")
+    for name, cores in cpu.items():
+        print(f"  {name:<16} {cores:.2f}")
     for kind, samples in (("upload", uploads), ("download", downloads)):
         for error, count in sorted(samples.errors.items()):
             print(f"{kind} error {error}: {count}")
@@ -536,17 +661,18 @@ def main(argv: list[str]) -> int:
         print(f"Making {expected} single-pupil CTFs ...", flush=True)
         uploads = make_uploads(cast, expected)
         port = free_port()
-        with servers(env, port, args.server_threads) as pids:
+        web_command = shlex.split(args.server) if args.server else None
+        with servers(env, port, web_command) as pids:
             warm = Load(port, uploads[:20], cast.school_keys, time.monotonic() + 30)
             run_load(warm, 2, 1)
             load = Load(
                 port, uploads[20:], cast.school_keys, time.monotonic() + args.seconds
             )
-            start = cpu_snapshot(pids)
+            start = cpu_snapshot(pids, args.database)
             elapsed = run_load(load, args.upload_threads, args.download_threads)
-            end = cpu_snapshot(pids)
+            end = cpu_snapshot(pids, args.database)
             memory = big_upload_memory(pids["web server"], port, cast)
-        cpu = {name: end[name] - start[name] for name in start}
+        cpu = cpu_used(start, end)
         report(load, elapsed, memory, cpu)
         if args.profile:
             profile_uploads(cast, args.profile)

@@ -20,6 +20,7 @@ from typing import IO, Any, BinaryIO, cast
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -344,9 +345,7 @@ def resolve_destination(
     endpoint = name.destination
     if endpoint.is_lost_pupils:
         return None, None
-    la = Organisation.objects.filter(
-        kind=Organisation.Kind.LA, code=endpoint.la
-    ).first()
+    la, school = _destination_rows(endpoint.la or "", endpoint.estab)
     if la is None or not la.is_active:
         raise UploadRefusedError(
             _(
@@ -358,9 +357,6 @@ def resolve_destination(
         )
     if endpoint.kind is EndpointKind.LA:
         return la, la
-    school = Organisation.objects.filter(
-        kind=Organisation.Kind.SCHOOL, code=endpoint.estab
-    ).first()
     if school is None or not school.is_active:
         # No file is ever stranded: the school's LA can always receive it.
         code = "unknown_destination" if school is None else "closed_destination"
@@ -374,6 +370,19 @@ def resolve_destination(
             params={"school": endpoint.code, "la_code": f"{endpoint.la}LLLL"},
         )
     return school, la
+
+
+def _destination_rows(
+    la_code: str, estab: str | None
+) -> tuple[Organisation | None, Organisation | None]:
+    """The LA ``la_code`` and the school ``estab`` (if any), in one query."""
+    wanted = Q(kind=Organisation.Kind.LA, code=la_code)
+    if estab:
+        wanted |= Q(kind=Organisation.Kind.SCHOOL, code=estab)
+    # Codes are unique, so there is at most one row of each kind.
+    rows = Organisation.objects.filter(wanted).order_by()
+    found = {row.kind: row for row in rows}
+    return found.get(Organisation.Kind.LA), found.get(Organisation.Kind.SCHOOL)
 
 
 def _check_not_to_self(name: S2SFileName) -> None:
@@ -430,6 +439,8 @@ def _record(plan: _Plan, *, actor: User, request: HttpRequest | None) -> Transfe
 def _store_and_record(
     plan: _Plan, *, actor: User, request: HttpRequest | None
 ) -> Transfer:
+    # The file is written and made durable before the transaction's first
+    # statement, so no row is locked while it is flushed to disk.
     blob = store_blob(plan.incoming.file)
     if blob.sha256 != plan.incoming.sha256:
         raise RuntimeError("The stored file differs from the checked file.")
@@ -437,6 +448,9 @@ def _store_and_record(
     transfer.save(force_insert=True)
     if plan.report is not None:
         TransferPupil.objects.bulk_create(pupil_rows(transfer, plan.report))
+    tasks.notify_upload.enqueue(transfer_id=transfer.pk)
+    # The audit event is the last write: appending locks the trail's head until
+    # the commit, so every other upload waits for as short a time as possible.
     audit.record(
         "transfer.uploaded",
         actor=actor,
@@ -449,7 +463,6 @@ def _store_and_record(
         size=transfer.size,
         warnings=len(transfer.warnings),
     )
-    tasks.notify_upload.enqueue(transfer_id=transfer.pk)
     return transfer
 
 
@@ -467,7 +480,8 @@ def _new_transfer(plan: _Plan, *, actor: User, blob: StoredBlob) -> Transfer:
         source=organisation,
         source_mailbox=str(name.source.mailbox or ""),
         source_code=name.source.code,
-        source_la=organisation if organisation.is_la else organisation.la,
+        # By id: the sender's LA row itself is not needed.
+        source_la_id=organisation.pk if organisation.is_la else organisation.la_id,
         destination=plan.destination,
         destination_mailbox=str(name.destination.mailbox or ""),
         destination_code=name.destination.code,
