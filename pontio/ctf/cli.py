@@ -148,7 +148,7 @@ def _natural(text: str) -> int:
         value = -1
     if value < 1:
         raise argparse.ArgumentTypeError(
-            gettext_noop("%(value)r is not a whole number above 0") % {"value": text}
+            gettext_noop("'%(value)s' is not a whole number above 0") % {"value": text}
         )
     return value
 

@@ -56,9 +56,8 @@ class _ChunkBuffer(io.RawIOBase):
 
 def _file_gone() -> ValidationError:
     return ValidationError(
-        _("This file is no longer held in Pontio: it was %(status)s."),
+        _("This file is no longer held in Pontio: it was rejected or deleted."),
         code="file_gone",
-        params={"status": _("rejected or deleted")},
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pontio.transfers import keys
 from pontio.transfers.crypto import BlobError
@@ -55,18 +56,35 @@ class Command(BaseCommand):
             "failed": report.failed,
         }
         self.stdout.write(
-            _(
+            ngettext(
+                "Master key %(key)s is current: %(done)s data key re-wrapped, "
+                "%(failed)s could not be.",
                 "Master key %(key)s is current: %(done)s data keys re-wrapped, "
-                "%(failed)s could not be."
+                "%(failed)s could not be.",
+                report.rewrapped,
             )
             % values
         )
         if report.failed:
-            raise CommandError(_("%(failed)s files could not be re-wrapped.") % values)
+            raise CommandError(
+                ngettext(
+                    "%(failed)s data key could not be re-wrapped.",
+                    "%(failed)s data keys could not be re-wrapped.",
+                    report.failed,
+                )
+                % values
+            )
 
     def _progress(self, done: int) -> None:
         if self.verbosity > 1:
-            self.stdout.write(_("%(done)s re-wrapped") % {"done": done})
+            self.stdout.write(
+                ngettext(
+                    "%(done)s data key re-wrapped",
+                    "%(done)s data keys re-wrapped",
+                    done,
+                )
+                % {"done": done}
+            )
 
     def _retire(self, grace: timedelta) -> None:
         retired = keys.retire_master_keys(older_than=grace)
