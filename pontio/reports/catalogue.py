@@ -2,7 +2,9 @@
 
 Pages, CSV files and the API all run a report through :func:`run_report`, so
 that they show the same rows and every run of a report with pupils' details is
-written to the audit trail.
+written to the audit trail. A run gives :class:`~pontio.reports.rows.Rows`,
+which each output reads as far as it needs: the first rows for a page, a page
+of rows for the API, every row, streamed, for a CSV file.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from pontio.lostpupils.models import LostPupilRecord
 from pontio.reports import queries
 from pontio.reports.charts import BarChart, Series
 from pontio.reports.params import Params
+from pontio.reports.rows import Rows
 from pontio.transfers.models import Transfer
 
-Row = tuple[Any, ...]
 ExportValue = str | int | None
 
 
@@ -57,8 +59,9 @@ class Report:
     title: Promise
     summary: Promise
     columns: tuple[Column, ...]
-    rows: Callable[[Params], list[Row]]
-    chart: Callable[[Params, list[Row]], BarChart | None] | None = None
+    rows: Callable[[Params], Rows]
+    # Charts read the rows of reports of totals only: a few dozen rows.
+    chart: Callable[[Params, Rows], BarChart | None] | None = None
     capabilities: tuple[Capability, ...] = (Capability.RUN_REPORTS,)
     # Extra choices: "school", "lost_pupils" (kind and "now downloaded").
     options: frozenset[str] = frozenset()
@@ -79,8 +82,12 @@ def run_report(
     actor: Any,
     output: str,
     request: HttpRequest | None = None,
-) -> list[Row]:
-    """Return the report's rows; record the run if it shows pupils' details."""
+) -> Rows:
+    """Return the report's rows; record the run if it shows pupils' details.
+
+    The audit event counts every row the report holds, whatever the output
+    shows of them.
+    """
     rows = report.rows(params)
     if report.pupil_level:
         audit.record(
@@ -89,7 +96,7 @@ def run_report(
             request=request,
             report=report.name,
             output=output,
-            rows=len(rows),
+            rows=rows.count(),
             las=",".join(params.la_codes)[:200],
             date_from=params.period.start.isoformat() if params.period.start else None,
             date_to=params.period.end.isoformat(),
@@ -99,11 +106,13 @@ def run_report(
     return rows
 
 
-def export_value(value: Any) -> ExportValue:
+def export_value(value: Any, zone: datetime.tzinfo | None = None) -> ExportValue:
     """A cell as the CSV file and the JSON answer give it: ISO 8601 dates in
-    Pontio's time zone, numbers as numbers, nothing as None."""
+    Pontio's time zone (``zone``, looked up once by callers exporting many
+    cells), numbers as numbers, nothing as None."""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        local = value.astimezone(zone or timezone.get_current_timezone())
+        return local.isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if value is None or isinstance(value, int | str):
@@ -125,7 +134,7 @@ def display_value(column: Column, value: Any) -> Any:
 # -- Charts ---------------------------------------------------------------------
 
 
-def _monthly_chart(params: Params, rows: list[Row]) -> BarChart:
+def _monthly_chart(params: Params, rows: Rows) -> BarChart:
     months = queries.monthly_volumes(params)
     return BarChart(
         key="monthly",
@@ -138,7 +147,7 @@ def _monthly_chart(params: Params, rows: list[Row]) -> BarChart:
     )
 
 
-def _cluster_chart(params: Params, rows: list[Row]) -> BarChart:
+def _cluster_chart(params: Params, rows: Rows) -> BarChart:
     codes = params.la_codes
     sent = dict.fromkeys(codes, 0)
     received = dict.fromkeys(codes, 0)
@@ -159,7 +168,7 @@ def _cluster_chart(params: Params, rows: list[Row]) -> BarChart:
     )
 
 
-def _age_chart(params: Params, rows: list[Row]) -> BarChart:
+def _age_chart(params: Params, rows: Rows) -> BarChart:
     ages = sorted({row[0] for row in rows if row[0] is not None})
     uploaded = dict.fromkeys(ages, 0)
     downloaded = dict.fromkeys(ages, 0)

@@ -2,9 +2,15 @@
 
 Every figure is counted by the database (``Count`` and ``Sum`` with filters,
 grouped by ``values``); Python only puts names beside the aggregated rows. Each
-function returns tuples in the order of its report's columns
-(``pontio.reports.catalogue``). Transfers are dated by their upload, downloads
-by their collection and rejections by their rejection.
+function returns :class:`~pontio.reports.rows.Rows` of tuples in the order of its
+report's columns (``pontio.reports.catalogue``): a list for reports of totals,
+an ordered query, read only as far as needed, for reports of files or pupils.
+Transfers are dated by their upload, downloads by their collection and
+rejections by their rejection.
+
+The transfers' indexes ``transfer_source_la_date_idx`` and
+``transfer_dest_la_date_idx`` (LA, upload date, and the columns these queries
+read) let each LA's figures for a date range come from the index alone.
 """
 
 from __future__ import annotations
@@ -36,14 +42,19 @@ from pontio.directory.models import Organisation
 from pontio.lostpupils.models import LostPupilRecord
 from pontio.messaging import queries as messaging_queries
 from pontio.reports.params import Params
-from pontio.transfers.models import Transfer
+from pontio.reports.rows import Row, Rows
+from pontio.transfers.models import OTHER_FILES, Transfer
 
-Row = tuple[Any, ...]
 CTF = Transfer.Kind.CTF
 
 
-def _count(condition: Q) -> Count:
-    return Count("id", filter=condition)
+def _count(condition: Q | None = None) -> Count:
+    """Count the rows meeting ``condition``.
+
+    Counts the upload date, never empty, rather than the id: the date is in the
+    LA date indexes and the id is not, so the count needs no table row.
+    """
+    return Count("uploaded_at", filter=condition)
 
 
 def _pupils(condition: Q | None = None) -> Coalesce:
@@ -53,7 +64,7 @@ def _pupils(condition: Q | None = None) -> Coalesce:
 # -- 7.1 General usage / volume ----------------------------------------------
 
 
-def usage(params: Params) -> list[Row]:
+def usage(params: Params) -> Rows:
     """CTFs uploaded in the range per school, and what became of them.
 
     A school's uploads are the files it sent; its downloads, rejections and
@@ -72,7 +83,7 @@ def usage(params: Params) -> list[Row]:
     uploads = {
         row["source"]: row
         for row in sent.values("source")
-        .annotate(uploaded=Count("id"), uploaded_pupils=_pupils())
+        .annotate(uploaded=_count(), uploaded_pupils=_pupils())
         .order_by()
     }
     collected = Q(collected_at__isnull=False)
@@ -91,7 +102,7 @@ def usage(params: Params) -> list[Row]:
         _usage_row(organisation, uploads.get(organisation.pk, {}), downloads)
         for organisation in _organisations_of(params)
     ]
-    return [*rows, _total(rows, first_figure=3)]
+    return Rows([*rows, _total(rows, first_figure=3)])
 
 
 def _usage_row(
@@ -142,11 +153,13 @@ SCHOOL_ROW_FIELDS = (
 )
 
 
-def school_transfers(params: Params) -> list[Row]:
+def school_transfers(params: Params) -> Rows:
     """Every CTF the LA's schools sent (with its destination) or received, by date.
 
     A file between two schools of the LA appears twice: once as sent by one,
-    once as received by the other.
+    once as received by the other. The two sides are two queries, each in date
+    order from its LA date index, merged as they are read: a page's first rows
+    need no sorting of the whole year.
     """
     base = Transfer.objects.filter(
         kind=CTF, route=Transfer.Route.SCHOOL, **params.period.lookup("uploaded_at")
@@ -156,7 +169,7 @@ def school_transfers(params: Params) -> list[Row]:
     if params.school is not None:
         sent = sent.filter(source=params.school)
         received = received.filter(destination=params.school)
-    sent = sent.annotate(
+    sent_rows = sent.annotate(
         at=F("uploaded_at"),
         school_code=F("source__code"),
         school_name=F("source__name"),
@@ -164,7 +177,7 @@ def school_transfers(params: Params) -> list[Row]:
         other_code=F("destination_code"),
         other_name=F("destination__name"),
     )
-    received = received.annotate(
+    received_rows = received.annotate(
         at=F("uploaded_at"),
         school_code=F("destination__code"),
         school_name=F("destination__name"),
@@ -172,18 +185,26 @@ def school_transfers(params: Params) -> list[Row]:
         other_code=F("source_code"),
         other_name=F("source__name"),
     )
-    both = (
-        sent.order_by()
-        .values_list(*SCHOOL_ROW_FIELDS)
-        .union(received.order_by().values_list(*SCHOOL_ROW_FIELDS), all=True)
+    return Rows(
+        queries=[
+            rows.values_list(*SCHOOL_ROW_FIELDS, "id").order_by(
+                "at", "school_code", "id"
+            )
+            for rows in (sent_rows, received_rows)
+        ],
+        # By date, school and direction ("received" before "sent"), then the
+        # order of upload: the same order every time, page after page.
+        key=lambda row: (row[0], row[1], row[3], row[-1]),
+        width=len(SCHOOL_ROW_FIELDS),
+        # Each side counted from its index, without the names beside each file.
+        counter=lambda: sent.count() + received.count(),
     )
-    return list(both.order_by("at", "school_code", "direction"))
 
 
 # -- 7.3 LA cluster report ----------------------------------------------------
 
 
-def la_cluster(params: Params) -> list[Row]:
+def la_cluster(params: Params) -> Rows:
     """CTFs between local authorities, one row per pair (from LA, to LA).
 
     A cluster counts the files between its LAs (a file within one LA is a pair
@@ -203,7 +224,7 @@ def la_cluster(params: Params) -> list[Row]:
         )
         .values("source_la", "destination_la")
         .annotate(
-            files=Count("id"),
+            files=_count(),
             pupils=_pupils(),
             # Collected files stay counted once retention has deleted them.
             collected=_count(Q(collected_at__isnull=False)),
@@ -226,7 +247,7 @@ def la_cluster(params: Params) -> list[Row]:
         )
         for pair in pairs
     ]
-    return sorted(rows, key=lambda row: (row[0], row[2]))
+    return Rows(sorted(rows, key=lambda row: (row[0], row[2])))
 
 
 # -- 7.4 Lost pupil numbers ---------------------------------------------------
@@ -252,7 +273,7 @@ def _age_at_upload() -> Case:
     )
 
 
-def lost_pupil_numbers(params: Params) -> list[Row]:
+def lost_pupil_numbers(params: Params) -> Rows:
     """Lost pupil files uploaded and downloaded for the LA's schools, by age and sex.
 
     Age is the pupil's age in whole years on the day the file was uploaded.
@@ -283,17 +304,19 @@ def lost_pupil_numbers(params: Params) -> list[Row]:
         )
         .order_by("age", "sex")
     )
-    return [
-        (
-            group["age"],
-            group["sex"],
-            group["uploaded"],
-            group["missing"],
-            group["left_sector"],
-            group["downloaded"],
-        )
-        for group in groups
-    ]
+    return Rows(
+        [
+            (
+                group["age"],
+                group["sex"],
+                group["uploaded"],
+                group["missing"],
+                group["left_sector"],
+                group["downloaded"],
+            )
+            for group in groups
+        ]
+    )
 
 
 # -- 7.5 Lost pupil details ---------------------------------------------------
@@ -314,7 +337,7 @@ LOST_PUPIL_DETAIL_FIELDS = (
 )
 
 
-def lost_pupil_details(params: Params) -> list[Row]:
+def lost_pupil_details(params: Params) -> Rows:
     """The pupils the LA's schools uploaded to the Lost Pupil Database.
 
     Missing pupils (``XXXXXXX``), those leaving the maintained sector
@@ -329,7 +352,7 @@ def lost_pupil_details(params: Params) -> list[Row]:
     if params.school is not None:
         records = records.filter(school=params.school)
     ordered = records.order_by("uploaded_at", "school__code", "surname_norm", "id")
-    return list(ordered.values_list(*LOST_PUPIL_DETAIL_FIELDS))
+    return Rows(queries=[ordered.values_list(*LOST_PUPIL_DETAIL_FIELDS)])
 
 
 # -- 7.6 Generic and other file movements -------------------------------------
@@ -345,37 +368,54 @@ FILE_MOVEMENT_FIELDS = (
 )
 
 
-def file_movements(params: Params) -> list[Row]:
+def file_movements(params: Params) -> Rows:
     """Generic files, and every file to or from an LA mailbox (PLASC, admissions
-    and the rest), sent or received by the LA and its schools."""
-    other_files = (
-        Q(kind=Transfer.Kind.GENERIC)
-        | Q(route=Transfer.Route.LA)
-        | ~Q(source_mailbox=Transfer.Mailbox.NONE)
+    and the rest), sent or received by the LA and its schools.
+
+    Read as the files sent plus the files received from elsewhere, each side in
+    upload order from its own small index of these files
+    (``transfer_other_sent_idx``, ``transfer_other_received_idx``), so that the
+    first rows come without reading or sorting the whole year.
+    """
+    in_range = Transfer.objects.filter(
+        OTHER_FILES, **params.period.lookup("uploaded_at")
     )
-    ends = Q(source_la__in=params.la_ids) | Q(destination_la__in=params.la_ids)
     if params.school is not None:
-        ends = Q(source=params.school) | Q(destination=params.school)
-    transfers = Transfer.objects.filter(
-        ends, other_files, **params.period.lookup("uploaded_at")
+        sent = in_range.filter(source=params.school)
+        received = in_range.filter(destination=params.school).exclude(
+            source=params.school
+        )
+    else:
+        sent = in_range.filter(source_la__in=params.la_ids)
+        received = in_range.filter(destination_la__in=params.la_ids).exclude(
+            source_la__in=params.la_ids
+        )
+    fields = (*FILE_MOVEMENT_FIELDS, "id")
+    return Rows(
+        queries=[
+            side.values_list(*fields).order_by("uploaded_at", "id")
+            for side in (sent, received)
+        ],
+        key=lambda row: (row[0], row[-1]),
+        width=len(FILE_MOVEMENT_FIELDS),
     )
-    ordered = transfers.order_by("uploaded_at", "id")
-    return list(ordered.values_list(*FILE_MOVEMENT_FIELDS))
 
 
 # -- 7.7 Message report -------------------------------------------------------
 
 
-def unread_messages(params: Params) -> list[Row]:
+def unread_messages(params: Params) -> Rows:
     """Each school's unread messages, as the messaging report counts them.
 
     Messages are kept 31 days at most, so the report shows what is held now.
     """
-    return [
-        (la.code, row.school.code, row.school.name, row.unread, row.oldest_arrival)
-        for la in params.las
-        for row in messaging_queries.unread_by_school(la)
-    ]
+    return Rows(
+        [
+            (la.code, row.school.code, row.school.name, row.unread, row.oldest_arrival)
+            for la in params.las
+            for row in messaging_queries.unread_by_school(la)
+        ]
+    )
 
 
 # -- Charts -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -18,7 +18,7 @@ from pontio.reports.catalogue import REPORTS, Report, display_value, run_report
 from pontio.reports.forms import ERROR_FIELDS, ReportForm
 from pontio.reports.params import Params
 
-# A page shows this many rows at most; the CSV file has them all.
+# A page shows this many rows at most, fetching no more; the CSV file has them all.
 MAX_PAGE_ROWS = 1000
 
 
@@ -82,28 +82,30 @@ def _results(request: HttpRequest, report: Report, params: Params) -> dict[str, 
     rows = run_report(
         report, params, actor=request.user, output="page", request=request
     )
-    chart = report.chart(params, rows) if report.chart and rows else None
+    first, total = rows.first(MAX_PAGE_ROWS)
+    chart = report.chart(params, rows) if report.chart and first else None
     shown = [
         [
             (column, display_value(column, value))
             for column, value in zip(report.columns, row, strict=True)
         ]
-        for row in rows[:MAX_PAGE_ROWS]
+        for row in first
     ]
     return {
         "params": params,
         "csv_url": csv_url,
         "rows": shown,
-        "row_count": len(rows),
-        "truncated": len(rows) > MAX_PAGE_ROWS,
+        "row_count": total,
+        "truncated": total > len(shown),
         "chart": None if chart is None or chart.is_empty else charts.render(chart),
     }
 
 
 @require_GET
-@capability_required(Capability.RUN_REPORTS)
-def download(request: HttpRequest, name: str) -> HttpResponse:
-    """Download a report as a CSV file; wrong choices go back to the page."""
+@capability_required(Capability.RUN_REPORTS)  # type: ignore[arg-type]
+def download(request: HttpRequest, name: str) -> HttpResponseBase:
+    """Download a report as a CSV file, streamed; wrong choices go back to the
+    page."""
     user = _user(request)
     chosen = _report(user, name)
     form = ReportForm(chosen, user, request.GET)

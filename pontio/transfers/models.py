@@ -49,6 +49,16 @@ class StoredBlob(models.Model):
 # ---------------------------------------------------------------------------
 
 
+# What the reports count a file by, carried in the LA date indexes (PostgreSQL's
+# INCLUDE; other databases index the key columns alone).
+REPORTED_COLUMNS = ("kind", "route", "status", "collected_at", "pupil_count")
+# The report of generic and other file movements: zip files, and files to or
+# from an LA's mailboxes (a few in a hundred), indexed on their own.
+OTHER_FILES = (
+    models.Q(kind="generic") | models.Q(route="la") | ~models.Q(source_mailbox="")
+)
+
+
 class Transfer(models.Model):
     """One file sent through the hub, from its upload to its deletion.
 
@@ -169,30 +179,63 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         indexes = [
-            # Inboxes: files addressed to an organisation's mailbox, by status.
+            # Inboxes (queries.box_listing): files addressed to an organisation's
+            # mailbox, by status.
             models.Index(
                 fields=["destination", "destination_mailbox", "status"],
                 name="transfer_inbox_idx",
             ),
-            # Outboxes: files sent from an organisation's mailbox, newest first.
+            # Outboxes (queries.box_listing): files sent from an organisation's
+            # mailbox, newest first.
             models.Index(
                 fields=["source", "source_mailbox", "uploaded_at"],
                 name="transfer_outbox_idx",
             ),
-            # LA monitoring and copies: files to the LA's schools, by status.
+            # Files to the LA's schools by status: queries.files_not_collected and
+            # the "incoming" and "within" views of queries.la_monitoring.
             models.Index(
                 fields=["destination_la", "status", "uploaded_at"],
                 name="transfer_dest_la_idx",
             ),
-            # LA monitoring and copies: files from the LA's schools, by status.
+            # Files from the LA's schools by upload date, with the columns the
+            # reports read, so that their figures come from the index alone:
+            # reports.queries.usage (uploads), school_transfers (sent, and its
+            # count), la_cluster and monthly_volumes. It replaces an index on
+            # (source_la, status, uploaded_at): the "outgoing" view of
+            # queries.la_monitoring reads transfer_waiting_idx instead.
             models.Index(
-                fields=["source_la", "status", "uploaded_at"],
-                name="transfer_source_la_idx",
+                fields=["source_la", "uploaded_at"],
+                include=[*REPORTED_COLUMNS, "source", "destination_la"],
+                name="transfer_source_la_date_idx",
             ),
-            # Retention, reminders and overdue notices: files by status and age.
+            # Files to the LA's schools by upload date, likewise: usage (downloads,
+            # awaiting, rejected), school_transfers (received) and
+            # monthly_volumes.
+            models.Index(
+                fields=["destination_la", "uploaded_at"],
+                include=[*REPORTED_COLUMNS, "destination", "source_la"],
+                name="transfer_dest_la_date_idx",
+            ),
+            # reports.queries.file_movements: the LA's other files sent, and
+            # received from elsewhere, by upload date.
+            models.Index(
+                fields=["source_la", "uploaded_at"],
+                condition=OTHER_FILES,
+                name="transfer_other_sent_idx",
+            ),
+            models.Index(
+                fields=["destination_la", "uploaded_at"],
+                include=["source_la"],
+                condition=OTHER_FILES,
+                name="transfer_other_received_idx",
+            ),
+            # Retention (services.retention.apply_retention): collected files by
+            # the day they were collected.
             models.Index(
                 fields=["status", "collected_at"], name="transfer_retention_idx"
             ),
+            # Weekly digests and overdue notices (services.notify): files still
+            # awaiting download, oldest first.
             models.Index(fields=["status", "uploaded_at"], name="transfer_waiting_idx"),
         ]
         constraints = [

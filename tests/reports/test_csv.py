@@ -37,18 +37,19 @@ class CsvExportTests(ReportsTestCase):
         response = self.api(self.users["la_user"], "usage", format="csv", **MARCH)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
+        content = response.getvalue()
+        self.assertTrue(content.startswith(b"\xef\xbb\xbf"))
         self.assertIn(
             'filename="usage_2025-03-01_2025-03-31.csv"',
             response["Content-Disposition"],
         )
-        self.assertIn(b"Ysgol Pen y Bryn", response.content)
+        self.assertIn(b"Ysgol Pen y Bryn", content)
 
     def test_cells_that_a_spreadsheet_would_run_are_made_inert(self) -> None:
         for code, name in HOSTILE_NAMES.items():
             make_organisation(Organisation.Kind.SCHOOL, code, name)
         response = self.api(self.users["la_user"], "usage", format="csv", **MARCH)
-        names = {row[1]: row[2] for row in parse(response.content)[1:]}
+        names = {row[1]: row[2] for row in parse(response.getvalue())[1:]}
         for code, name in HOSTILE_NAMES.items():
             with self.subTest(code=code):
                 self.assertEqual(names[code], "'" + name)
@@ -90,7 +91,7 @@ class CsvExportTests(ReportsTestCase):
         )
         api = self.api(self.users["la_user"], "school", format="csv", **MARCH)
         self.assertEqual(page.status_code, 200)
-        self.assertEqual(page.content, api.content)
+        self.assertEqual(page.getvalue(), api.getvalue())
 
     def test_a_download_with_wrong_choices_goes_back_to_the_page(self) -> None:
         self.login(self.users["la_user"])
@@ -112,7 +113,9 @@ class JsonCsvAgreementTests(ReportsTestCase):
                         {**MARCH, "las": "662,681"} if name == "la-cluster" else MARCH
                     )
                     data = self.api(user, name, **query).json()
-                    table = parse(self.api(user, name, format="csv", **query).content)
+                    table = parse(
+                        self.api(user, name, format="csv", **query).getvalue()
+                    )
                     self.assertEqual(len(table[0]), len(data["columns"]))
                     self.assertEqual(
                         table[1:],

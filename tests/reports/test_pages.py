@@ -84,7 +84,7 @@ class ReportPageTests(ReportsTestCase):
         self.assertContains(response, 'id="csv-download"')
         download = self.client.get(response.context["csv_url"])
         self.assertEqual(download.status_code, 200)
-        self.assertIn(b"838", download.content)
+        self.assertIn(b"838", download.getvalue())
 
     def test_a_cluster_of_too_many_las_is_an_error_on_its_field(self) -> None:
         self.login(self.users["la_user"])
