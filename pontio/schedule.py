@@ -73,4 +73,10 @@ SCHEDULE: list[Job] = [
         "pontio.messaging.tasks.expire_messages",
         daily_at=time(3, 0),
     ),
+    # Lost Pupil Database: remove records of pupils past compulsory school age.
+    Job(
+        "lost_pupil_ageing_out",
+        "pontio.lostpupils.tasks.expire_lost_pupil_records",
+        daily_at=time(2, 0),
+    ),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/", include("pontio.directory.urls_manage")),
     path("messages/", include("pontio.messaging.urls")),
     path("transfers/", include("pontio.transfers.urls")),
+    path("lost-pupils/", include("pontio.lostpupils.urls")),
     path("reports/", include("pontio.reports.urls")),
     path("", include("pontio.web.urls")),
 ]

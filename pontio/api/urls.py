@@ -8,11 +8,17 @@ router module (``pontio/api/transfers.py``) and listing it in ``ROUTERS``.
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Router
 
-from pontio.api import errors, me, messages, reports, transfers
+from pontio.api import errors, lostpupils, me, messages, reports, transfers
 from pontio.api.auth import ApiKeyAuth
 from pontio.api.docs import PlainDocs
 
-ROUTERS: list[Router] = [me.router, transfers.router, messages.router, reports.router]
+ROUTERS: list[Router] = [
+    me.router,
+    transfers.router,
+    lostpupils.router,
+    messages.router,
+    reports.router,
+]
 
 DESCRIPTION = """Move Common Transfer Files between schools and local authorities.
 

@@ -45,6 +45,13 @@ class LostPupilRecord(models.Model):
         DOWNLOADED = "downloaded", _("Downloaded by a local authority")
         REMOVED = "removed", _("Removed")
 
+    class RemovalReason(models.TextChoices):
+        DESTINATION_KNOWN = "destination_known", _("The pupil's destination is known")
+        PAST_SCHOOL_AGE = (
+            "past_school_age",
+            _("The pupil is past compulsory school age"),
+        )
+
     code = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     # None for records made without a stored file (benchmarks, imports).
     transfer = models.OneToOneField(
@@ -70,6 +77,19 @@ class LostPupilRecord(models.Model):
     )
     downloaded_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.CharField(
+        max_length=20, choices=RemovalReason.choices, blank=True
+    )
+    # What the removing officer said about the pupil's destination.
+    removal_note = models.CharField(max_length=500, blank=True)
+    # The school of the downloading LA the file was sent on to (seed 002 s. 4.2).
+    transferred_to = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     upn = models.CharField(_("UPN"), max_length=13, blank=True)
     former_upn = models.CharField(_("former UPN"), max_length=13, blank=True)
@@ -190,3 +210,27 @@ class LostPupilSpelling(models.Model):
 
     def __str__(self) -> str:
         return str(self.spelling)
+
+
+class LostPupilSearchAlert(models.Model):
+    """A user's search limit was reached in this hour, and it was reported.
+
+    One row per user and hour, so the LA's administrators are told once however
+    many searches are refused (the unique constraint settles races).
+    """
+
+    user = models.ForeignKey(
+        "directory.User", on_delete=models.CASCADE, related_name="+"
+    )
+    hour = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "hour"], name="lostpupilsearchalert_once_an_hour"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.hour:%Y-%m-%d %H:00}"

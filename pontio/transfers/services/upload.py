@@ -31,6 +31,8 @@ from pontio.ctf.problems import CTFError, Problem
 from pontio.ctf.validator import ValidationReport, validate_ctf
 from pontio.directory.models import Organisation, User
 from pontio.directory.roles import ROLE_MAILBOX, Capability
+from pontio.lostpupils.indexing import index_lost_pupil
+from pontio.lostpupils.models import LostPupilRecord
 from pontio.transfers import conf, tasks, zipcheck
 from pontio.transfers.blobs import store_blob
 from pontio.transfers.models import StoredBlob, Transfer, TransferPupil
@@ -43,6 +45,7 @@ SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 CODE_STATUS = {
     "file_too_large": 413,
     "duplicate_file": 409,
+    "lost_pupil_duplicate": 409,
     "transfer_not_allowed": 403,
     "kind_not_allowed": 403,
 }
@@ -195,6 +198,7 @@ def _check(incoming: Incoming, filename: str, actor: User) -> _Plan:
     report = None
     if name.kind is FileKind.CTF:
         report = _check_ctf(incoming, name, actor)
+        _check_not_lost_pupil_duplicate(name, report, actor)
     else:
         _check_zip(incoming)
     destination, destination_la = resolve_destination(name)
@@ -413,6 +417,34 @@ def _check_not_duplicate(destination_code: str, sha256: str) -> None:
         raise _duplicate()
 
 
+def _lost_pupil_duplicate() -> UploadRefusedError:
+    return UploadRefusedError(
+        _(
+            "This pupil's file is already in the Lost Pupil Database from your "
+            "school, and the pupil is still considered lost. The original file "
+            "stays there: do not send a duplicate."
+        ),
+        code="lost_pupil_duplicate",
+    )
+
+
+def _has_open_lost_pupil_record(report: ValidationReport, actor: User) -> bool:
+    upn = (report.summaries[0].upn or "").strip().upper() if report.summaries else ""
+    return bool(upn) and (
+        LostPupilRecord.objects.filter(
+            school=actor.organisation, upn=upn, state=LostPupilRecord.State.OPEN
+        ).exists()
+    )
+
+
+def _check_not_lost_pupil_duplicate(
+    name: S2SFileName, report: ValidationReport, actor: User
+) -> None:
+    """Seed 002 section 4.2: one open record per pupil (UPN) and school."""
+    if name.is_lost_pupil and _has_open_lost_pupil_record(report, actor):
+        raise _lost_pupil_duplicate()
+
+
 def _route(name: S2SFileName) -> str:
     if name.destination.is_lost_pupils:
         return Transfer.Route.LOST_PUPILS
@@ -432,6 +464,10 @@ def _record(plan: _Plan, *, actor: User, request: HttpRequest | None) -> Transfe
             status=Transfer.Status.AWAITING,
         ).exists():
             raise _duplicate() from None
+        # Two uploads of one lost pupil at once: the index's constraint decides.
+        report = plan.report
+        if report is not None and _has_open_lost_pupil_record(report, actor):
+            raise _lost_pupil_duplicate() from None
         raise
 
 
@@ -448,6 +484,14 @@ def _store_and_record(
     transfer.save(force_insert=True)
     if plan.report is not None:
         TransferPupil.objects.bulk_create(pupil_rows(transfer, plan.report))
+        if plan.name.is_lost_pupil:
+            index_lost_pupil(
+                transfer_id=transfer.pk,
+                summary=plan.report.summaries[0],
+                kind=_lost_pupil_kind(plan.name),
+                school=actor.organisation,
+                uploaded_at=transfer.uploaded_at,
+            )
     tasks.notify_upload.enqueue(transfer_id=transfer.pk)
     # The audit event is the last write: appending locks the trail's head until
     # the commit, so every other upload waits for as short a time as possible.
@@ -464,6 +508,12 @@ def _store_and_record(
         warnings=len(transfer.warnings),
     )
     return transfer
+
+
+def _lost_pupil_kind(name: S2SFileName) -> str:
+    if name.destination.code == "MMMMMMM":
+        return LostPupilRecord.Kind.LEFT_SECTOR
+    return LostPupilRecord.Kind.MISSING
 
 
 def _new_transfer(plan: _Plan, *, actor: User, blob: StoredBlob) -> Transfer:
