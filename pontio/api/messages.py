@@ -13,7 +13,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from pontio.api.auth import user_of
@@ -128,7 +128,7 @@ def send(request: HttpRequest, payload: MessageIn) -> tuple[int, dict[str, Any]]
         body=payload.body,
     )
     content = sealing.Content(subject=payload.subject, body=payload.body)
-    return 201, _detail(message, content, **_sent_counts(message))
+    return Status(201, _detail(message, content, **_sent_counts(message)))
 
 
 @router.get(
