@@ -24,7 +24,7 @@ from pontio.lostpupils.models import LostPupilRecord
 SCORE_SCALE = 100
 # Without a selective criterion, the best spellings are read one score at a time
 # (Jones before Jonnes), then the rest together.
-SEPARATE_TIERS = 4
+SEPARATE_TIERS = 10
 _NAME_COLUMNS = ("id", "surname_norm", "former_surname_norm", "forename_norm")
 
 Row = tuple[tuple[Any, ...], int, int]  # sort key, record id, rank
