@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pontio.directory.models import Organisation
+from pontio.lostpupils.labels import Sex
 from pontio.lostpupils.queries import SORT_ORDERS, LostPupilCriteria
 from pontio.lostpupils.services.removal import MAX_NOTE_CHARS
 
@@ -25,11 +26,7 @@ SORT_LABELS = {
     "la": _("LA number"),
     "school": _("School number"),
 }
-SEX_CHOICES = [
-    ("", _("Any")),
-    ("F", pgettext_lazy("sex", "Female")),
-    ("M", pgettext_lazy("sex", "Male")),
-]
+SEX_CHOICES = [("", _("Any")), *Sex.choices]
 # Service error codes that belong to a field rather than to the whole form.
 FIELD_OF_ERROR_CODE = {
     "confirm_on_roll_required": "confirm_on_roll",

@@ -32,6 +32,7 @@ from pontio.lostpupils.forms import (
     TransferForm,
     add_service_error,
 )
+from pontio.lostpupils.labels import match_label, sex_label
 from pontio.lostpupils.models import LostPupilRecord
 from pontio.lostpupils.services.records import held_blob
 from pontio.transfers.blobs import BlobReader
@@ -216,8 +217,15 @@ def searches(request: HttpRequest) -> HttpResponse:
     return render(request, "lostpupils/searches.html", {"page": page, "rows": rows})
 
 
+# Criteria stored as codes, shown as their translated words.
+CRITERION_WORDS = {"match": match_label, "sex": sex_label}
+
+
 def criteria_summary(details: dict[str, Any]) -> list[tuple[str, str]]:
-    """The criteria of an audited search, each with its label, in reading order."""
+    """The criteria of an audited search, each with its label, in reading order.
+
+    Codes (how the surname matched, the pupil's sex) are shown as their words.
+    """
     labels = {
         "upn": _("UPN"),
         "surname": _("Surname"),
@@ -228,7 +236,7 @@ def criteria_summary(details: dict[str, Any]) -> list[tuple[str, str]]:
         "town": _("Town"),
     }
     return [
-        (str(label), str(details[key]))
+        (str(label), CRITERION_WORDS.get(key, str)(details[key]))
         for key, label in labels.items()
         if details.get(key)
     ]
