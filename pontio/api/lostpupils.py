@@ -13,14 +13,13 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Router, Schema, Status
 
 from pontio.api.auth import user_of
 from pontio.api.errors import ApiError, ErrorOut, error_response, first_validation_error
-from pontio.api.transfers import TransferOut, transfer_out
+from pontio.api.transfers import TransferOut, file_response, transfer_out
 from pontio.directory.roles import Capability
 from pontio.lostpupils import access, services
 from pontio.lostpupils.models import LostPupilRecord
@@ -197,14 +196,7 @@ def download(request: HttpRequest, id: str, payload: DownloadIn) -> Any:
         services.confirm_lost_pupil_downloaded(record, actor=user, request=request)
     except ValidationError as error:
         raise _refused(error) from None
-    transfer: Any = record.transfer
-    response = StreamingHttpResponse(reader.chunks(), content_type="application/xml")
-    response["Content-Length"] = str(transfer.size)
-    response["Content-Disposition"] = content_disposition_header(
-        True, transfer.filename
-    )
-    response["X-Content-SHA256"] = transfer.sha256
-    return response
+    return file_response(record.transfer, reader)
 
 
 @router.post(

@@ -196,6 +196,11 @@ def download(request: HttpRequest, id: str) -> Any:
     except ValidationError as error:
         code, message = first_validation_error(error)
         raise ApiError(404, code, message) from None
+    return file_response(transfer, reader)
+
+
+def file_response(transfer: Transfer, reader: Any) -> StreamingHttpResponse:
+    """Stream a stored file as an attachment, exactly as it was uploaded."""
     response = StreamingHttpResponse(
         reader.chunks(), content_type=CONTENT_TYPES[Transfer.Kind(transfer.kind)]
     )

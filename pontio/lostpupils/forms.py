@@ -12,6 +12,7 @@ from pontio.directory.models import Organisation
 from pontio.lostpupils.labels import Sex
 from pontio.lostpupils.queries import SORT_ORDERS, LostPupilCriteria
 from pontio.lostpupils.services.removal import MAX_NOTE_CHARS
+from pontio.transfers.forms import SchoolChoiceField, open_schools_of
 
 # Day first, as the pupil's school would write it; ISO for scripts and browsers.
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
@@ -136,11 +137,6 @@ class DownloadedForm(forms.Form):
     )
 
 
-class SchoolChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.name}"
-
-
 class TransferForm(forms.Form):
     """Choose the school of the LA that the pupil is on roll at."""
 
@@ -158,9 +154,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args: Any, la: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["school"]
-        field.queryset = Organisation.objects.filter(
-            kind=Organisation.Kind.SCHOOL, la=la, is_active=True
-        ).order_by("code")
+        field.queryset = open_schools_of(la)
 
 
 class RemoveForm(forms.Form):
