@@ -74,7 +74,8 @@ lint: $(VENV)/.installed ## ruff, format check, mypy, import contracts, template
 	$(BIN)/mypy --strict pontio/ctf
 	$(BIN)/lint-imports
 	$(BIN)/djhtml --check $$(git ls-files 'pontio/*.html')
-	$(BIN)/detect-secrets-hook --baseline .secrets.baseline $$(git ls-files)
+	@# Exit 3 means only that known false positives moved (the baseline is refreshed).
+	$(BIN)/detect-secrets-hook --baseline .secrets.baseline $$(git ls-files) || [ $$? -eq 3 ]
 
 .PHONY: fmt
 fmt: $(VENV)/.installed ## Format the code and templates

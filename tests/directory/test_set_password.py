@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth.hashers import is_password_usable
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from pontio.audit.models import AuditEvent
 from pontio.directory.models import User
@@ -238,6 +239,21 @@ class ForgottenPasswordTests(LinkTestCase):
         self.assertEqual(known["Location"], unknown["Location"])
         self.run_tasks()
         self.assertEqual(len(self.mail()), 1)
+
+    def test_the_links_an_account_is_sent_are_limited_to_three_an_hour(self):
+        user = self.users["school"]
+        answers = {self.ask(user.username)["Location"] for _ in range(5)}
+        self.assertEqual(answers, {reverse("account:forgotten_password_sent")})
+        self.run_tasks()
+        self.assertEqual(len(self.mail()), 3)
+        refused = AuditEvent.objects.filter(
+            action="user.password_reset_requested", outcome="refused"
+        )
+        self.assertEqual(refused.count(), 2)
+        with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+            self.ask(user.username)
+            self.run_tasks()
+        self.assertEqual(len(self.mail()), 4)
 
     def test_a_disabled_account_gets_no_email(self):
         user = self.users["school"]

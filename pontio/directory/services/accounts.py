@@ -28,12 +28,15 @@ from django.utils import timezone
 
 from pontio import mail
 from pontio.audit import services as audit
+from pontio.audit.models import AuditEvent
 from pontio.directory import tasks, tokens
 from pontio.directory.models import User
 
 SIGNED_IN_AT_SESSION_KEY = "pontio_signed_in_at"
 LAST_SEEN_SESSION_KEY = "pontio_last_seen"
 SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Forgotten-password links a user can be sent in an hour.
+RESET_REQUESTS_PER_HOUR = 3
 
 
 class Outcome(enum.Enum):
@@ -223,6 +226,18 @@ def request_password_reset(request: HttpRequest, *, username: str) -> None:
     user = _user_named(username)
     if user is None or not user.is_active or not user.email:
         return
+    if _recent_reset_requests(user) >= RESET_REQUESTS_PER_HOUR:
+        # Somebody is filling the user's mailbox: the links already sent will do.
+        audit.record(
+            "user.password_reset_requested",
+            actor=None,
+            obj=user,
+            organisation=user.organisation,
+            outcome="refused",
+            request=request,
+            reason="rate_limited",
+        )
+        return
     audit.record(
         "user.password_reset_requested",
         actor=None,
@@ -231,6 +246,16 @@ def request_password_reset(request: HttpRequest, *, username: str) -> None:
         request=request,
     )
     tasks.send_set_password_email.enqueue(user_id=user.pk, reason="forgotten")
+
+
+def _recent_reset_requests(user: User) -> int:
+    """Count the links a user was sent through the forgotten-password page lately."""
+    return AuditEvent.objects.filter(
+        action="user.password_reset_requested",
+        object_ref=str(user.code),
+        outcome="success",
+        at__gte=_now() - timedelta(hours=1),
+    ).count()
 
 
 def email_set_password_link(user: User, *, reason: str) -> int:
