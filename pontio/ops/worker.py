@@ -105,9 +105,21 @@ def run_worker(
         worker.run()
     finally:
         stop.set()
+        # The stopping signal can cut the task worker short inside a transaction
+        # (on SQLite an exclusive one): closing its connection ends it and frees the
+        # lock, and the heartbeat is removed on a fresh connection, in autocommit.
+        connection.close()
         thread.join(STOP_TIMEOUT_SECONDS)
-        try:
-            heartbeat.forget_worker(worker_id)
-        except DatabaseError:
-            logger.exception("could not remove the heartbeat of %s", worker_id)
+        forgetter = threading.Thread(target=_forget_worker, args=(worker_id,))
+        forgetter.start()
+        forgetter.join(STOP_TIMEOUT_SECONDS)
         logger.info("worker %s stopped", worker_id)
+
+
+def _forget_worker(worker_id: str) -> None:
+    try:
+        heartbeat.forget_worker(worker_id)
+    except DatabaseError:
+        logger.exception("could not remove the heartbeat of %s", worker_id)
+    finally:
+        connection.close()
