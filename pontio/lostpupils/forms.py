@@ -12,7 +12,7 @@ from pontio.directory.models import Organisation
 from pontio.lostpupils.labels import Sex
 from pontio.lostpupils.queries import SORT_ORDERS, LostPupilCriteria
 from pontio.lostpupils.services.removal import MAX_NOTE_CHARS
-from pontio.transfers.forms import SchoolChoiceField, open_schools_of
+from pontio.transfers.forms import LaSchoolForm, SchoolChoiceField
 
 # Day first, as the pupil's school would write it; ISO for scripts and browsers.
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
@@ -137,7 +137,7 @@ class DownloadedForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(LaSchoolForm):
     """Choose the school of the LA that the pupil is on roll at."""
 
     school = SchoolChoiceField(
@@ -150,11 +150,6 @@ class TransferForm(forms.Form):
             "invalid_choice": _("Choose a school of your local authority"),
         },
     )
-
-    def __init__(self, *args: Any, la: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["school"]
-        field.queryset = open_schools_of(la)
 
 
 class RemoveForm(forms.Form):

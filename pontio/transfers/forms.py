@@ -169,7 +169,17 @@ class SchoolChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.code} {obj.name}"
 
 
-class ForwardForm(forms.Form):
+class LaSchoolForm(forms.Form):
+    """A choice of one open school of the LA given as ``la``: subclasses declare
+    ``school`` as a ``SchoolChoiceField``."""
+
+    def __init__(self, *args: Any, la: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["school"]
+        field.queryset = open_schools_of(la)
+
+
+class ForwardForm(LaSchoolForm):
     """Choose the school of the LA that should receive an uncollected file."""
 
     school = SchoolChoiceField(
@@ -182,11 +192,6 @@ class ForwardForm(forms.Form):
             "invalid_choice": _("Choose the school to send the file to"),
         },
     )
-
-    def __init__(self, *args: Any, la: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["school"]
-        field.queryset = open_schools_of(la)
 
 
 def open_schools_of(la: Organisation) -> QuerySet[Organisation]:
