@@ -14,9 +14,11 @@ untouched.
 
 from __future__ import annotations
 
+import lzma
 import re
 import stat
 import zipfile
+import zlib
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -45,7 +47,16 @@ def check_zip(source: BinaryIO) -> None:
                 _check_member(member)
             _check_declared_size(members)
             _check_contents(archive, members)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        # Damaged compressed data raises its codec's own errors.
+        OSError,
+        lzma.LZMAError,
+        zlib.error,
+    ):
         raise _not_a_zip() from None
     finally:
         source.seek(0)

@@ -76,8 +76,10 @@ class DownloadTests(HubTestCase):
         raw = bytearray(self.raw_bytes(self.transfer.blob))
         raw[-40] ^= 0x01
         self.overwrite_raw_bytes(self.transfer.blob, bytes(raw))
-        with self.assertRaises(BlobIntegrityError):
+        with self.assertRaises(ValidationError) as caught:
             services.download_transfer(self.transfer, actor=self.school2_user)
+        self.assertEqual(caught.exception.code, "file_damaged")
+        self.assertIsInstance(caught.exception.__context__, BlobIntegrityError)
         self.transfer.refresh_from_db()
         self.assertEqual(self.transfer.status, Transfer.Status.AWAITING)
 
@@ -95,6 +97,19 @@ class ZipDownloadTests(HubTestCase):
             )
         statuses = set(Transfer.objects.values_list("status", flat=True))
         self.assertEqual(statuses, {Transfer.Status.COLLECTED})
+
+    def test_if_one_file_cannot_be_sent_none_is_collected(self) -> None:
+        first = self.school_ctf(1)
+        second = self.school_ctf(2)
+        services.reject_transfer(second, actor=self.school2_user, reason="Not ours")
+        DBTaskResult.objects.all().delete()
+        with self.assertRaises(ValidationError) as caught:
+            services.download_as_zip([first, second], actor=self.school2_user)
+        self.assertEqual(caught.exception.code, "file_gone")
+        first.refresh_from_db()
+        self.assertEqual(first.status, Transfer.Status.AWAITING)
+        self.assertFalse(AuditEvent.objects.filter(action="transfer.collected"))
+        self.assertFalse(DBTaskResult.objects.exists())
 
     def test_files_with_the_same_name_are_kept_apart(self) -> None:
         first = self.school_ctf(1)

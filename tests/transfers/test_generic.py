@@ -101,6 +101,17 @@ class GenericFileTests(HubTestCase):
         error = self.refusal(self.users["school"], NAME, data)
         self.assertEqual(error.code, "zip_too_many_members")
 
+    def test_refuses_a_zip_with_damaged_compressed_data(self) -> None:
+        for method in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+            with self.subTest(method=method):
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", method) as archive:
+                    archive.writestr("pupils.csv", b"name,dob\n" * 2000)
+                data = bytearray(buffer.getvalue())
+                data[60:80] = bytes(20)  # inside the member's compressed data
+                error = self.refusal(self.users["school"], NAME, bytes(data))
+                self.assertEqual(error.code, "zip_invalid")
+
     @override_settings(TRANSFER_ZIP_MAX_UNCOMPRESSED_BYTES=MEGABYTE)
     def test_refuses_a_zip_bomb(self) -> None:
         data = zip_bytes({"zeros.bin": bytes(20 * MEGABYTE)})

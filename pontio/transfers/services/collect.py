@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -23,9 +24,11 @@ from pontio.ctf.filenames import (
 )
 from pontio.directory.models import Organisation, User
 from pontio.transfers import access, tasks
-from pontio.transfers.blobs import BlobReader, open_blob
+from pontio.transfers.blobs import BlobIntegrityError, BlobReader, open_blob
 from pontio.transfers.models import DestructionLogEntry, Transfer
 from pontio.transfers.services.retention import destroy_file
+
+logger = logging.getLogger(__name__)
 
 MAX_REASON_CHARS = 1000
 
@@ -71,11 +74,25 @@ def download_transfer(
     """
     if not transfer.is_available or transfer.blob is None:
         raise _file_gone()
-    reader = open_blob(transfer.blob)
+    try:
+        reader = open_blob(transfer.blob)
+    except BlobIntegrityError as error:
+        # Stored files are checked on every read: this one no longer matches.
+        logger.error(
+            "stored file of transfer %s failed its check: %s", transfer.pk, error
+        )
+        raise ValidationError(
+            _(
+                "This file is damaged and cannot be downloaded. Ask the sender to "
+                "send it again."
+            ),
+            code="file_damaged",
+        ) from None
     _record_download(transfer, actor=actor, request=request)
     return reader
 
 
+@transaction.atomic
 def download_as_zip(
     transfers: Sequence[Transfer],
     *,
@@ -85,7 +102,8 @@ def download_as_zip(
     """Open several files for download as one zip, streamed chunk by chunk.
 
     Each file is checked and its download recorded (collecting it, for its
-    destination) before the first byte; memory stays at a few chunks.
+    destination) before the first byte, all in one transaction: if one file
+    cannot be sent, none is recorded. Memory stays at a few chunks.
     """
     readers = [
         (transfer, download_transfer(transfer, actor=actor, request=request))
