@@ -154,6 +154,12 @@ class UserListCsvTests(PontioTestCase):
             sorted(n for n in names if not n.startswith("'=")), ["'+1", "'-1", "'@1"]
         )
 
+    def test_the_download_is_in_the_audit_trail(self) -> None:
+        rows = self.download()
+        event = AuditEvent.objects.get(action="user.list_exported")
+        self.assertEqual(event.actor_id, self.users["central_admin"].pk)
+        self.assertEqual(event.details["rows"], len(rows) - 1)
+
     def test_dbas_cannot_download_the_list(self) -> None:
         self.login(self.users["la_dba"])
         response = self.client.get(reverse("directory:user_list_csv"))

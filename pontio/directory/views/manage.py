@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pontio.audit import services as audit
 from pontio.directory import access, queries
 from pontio.directory.access import capability_required
 from pontio.directory.forms import manage as forms
@@ -318,8 +319,11 @@ def user_list_csv(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([str(title) for title in USER_LIST_HEADER])
-    writer.writerows(
-        [_safe_cell(cell) for cell in row] for row in queries.user_list_rows()
+    rows = list(queries.user_list_rows())
+    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
+    # Every user's name and e-mail leave Pontio in this file.
+    audit.record(
+        "user.list_exported", actor=request.user, request=request, rows=len(rows)
     )
     return response
 
