@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from pontio.api.auth import user_of
@@ -125,7 +126,10 @@ def search(request: HttpRequest, payload: SearchIn) -> Any:
     """Search every LA's lost pupils; ``match`` exact is "surname begins"."""
     user = user_of(request)
     if payload.sort not in SORT_ORDERS:
-        raise ApiError(400, "unknown_sort", ", ".join(SORT_ORDERS))
+        message = gettext("Sort by one of: %(orders)s") % {
+            "orders": ", ".join(SORT_ORDERS)
+        }
+        raise ApiError(400, "unknown_sort", message)
     criteria = LostPupilCriteria(
         upn="".join(payload.upn.split()).upper(),
         surname=payload.surname,

@@ -29,6 +29,8 @@ from pontio.reports.rows import Rows
 
 router = Router(tags=["reports"])
 
+# The last page a caller may ask for: 5,000 rows a page reach 50 million rows.
+MAX_PAGE = 10_000
 # Rows in one page of a JSON answer.
 PAGE_ROWS = 5000
 
@@ -61,7 +63,9 @@ class ReportQuery(Schema):
     downloaded: bool = Field(
         False, description="lost-pupil-details: only pupils now downloaded"
     )
-    page: int = Field(1, ge=1, description="JSON: which page of rows, from 1")
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description="JSON: which page of rows, from 1"
+    )
 
     @field_validator("date_from", "to", mode="before")
     @classmethod

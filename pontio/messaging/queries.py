@@ -67,7 +67,7 @@ def inbox_for(user: User, order: str | None = None) -> list[InboxRow]:
     database; an inbox holds at most 31 days of messages.
     """
     deliveries = access.deliveries_visible_to(user).select_related(
-        "message__sender_organisation"
+        "message__sender_organisation", "message__in_reply_to"
     )
     keyring = keys.load_keyring()
     rows = [
@@ -101,6 +101,7 @@ def sent_messages_with_counts(user: User) -> QuerySet[Message]:
     """Return the user's sent messages annotated with recipient and unread counts."""
     return (
         access.sent_messages_visible_to(user)
+        .select_related("sender_organisation", "in_reply_to")
         .annotate(
             recipient_count=Count("deliveries"),
             unread_count=Count(

@@ -114,6 +114,10 @@ class MessagesApiTests(MessagingTestCase):
                 {"to": [{"user": "838dba"}], "subject": "S", "body": "B" * 20_001},
                 "body_too_long",
             ),
+            (
+                {"to": [{"user": "838dba"}], "subject": "S", "body": "B\x00B"},
+                "invalid_text",
+            ),
             ({"to": [], "subject": "S", "body": "B"}, "invalid_input"),
             (
                 {"to": [{"school": "6812003"}], "subject": "S", "body": "B"},

@@ -175,6 +175,11 @@ class ApiPagingTests(LargeReportTestCase):
         response = self.api(self.users["la_user"], "school", page=0, **MARCH)
         self.assertIn(response.status_code, (400, 422))
 
+    def test_a_huge_page_number_is_refused_not_a_server_error(self) -> None:
+        response = self.api(self.users["la_user"], "school", page=10**20, **MARCH)
+        self.assertIn(response.status_code, (400, 422))
+        self.assertIn("error", response.json())
+
     def test_the_schema_describes_the_paging(self) -> None:
         schema = self.client.get("/api/v1/openapi.json").json()
         operation = schema["paths"]["/api/v1/reports/{name}"]["get"]

@@ -47,6 +47,11 @@ def _check_text(subject: str, body: str) -> None:
             code="body_too_long",
             params={"limit": MAX_BODY_CHARS},
         )
+    for field, text in (("subject", subject), ("body", body)):
+        if field not in errors and "\x00" in text:
+            errors[field] = ValidationError(
+                _("Remove the control characters from the text"), code="invalid_text"
+            )
     if errors:
         raise ValidationError(errors)
 
