@@ -119,3 +119,13 @@ def destruction_log(
     if end is not None:
         entries = entries.filter(destroyed_at__lt=end)
     return entries.select_related("authorised_by").order_by("-destroyed_at", "-pk")
+
+
+def is_awaiting_at(destination_code: str, sha256: str) -> bool:
+    """Tell whether the same file already waits at a destination (a duplicate)."""
+    # Answered by the partial unique index transfer_one_identical_awaiting.
+    return Transfer.objects.filter(
+        destination_code=destination_code,
+        sha256=sha256,
+        status=Transfer.Status.AWAITING,
+    ).exists()

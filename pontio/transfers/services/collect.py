@@ -23,7 +23,7 @@ from pontio.ctf.filenames import (
     parse_filename,
 )
 from pontio.directory.models import Organisation, User
-from pontio.transfers import access, tasks
+from pontio.transfers import access, queries, tasks
 from pontio.transfers.blobs import BlobIntegrityError, BlobReader, open_blob
 from pontio.transfers.models import DestructionLogEntry, Transfer
 from pontio.transfers.services.retention import destroy_file
@@ -300,12 +300,7 @@ def _check_forward_target(
             _("The file is already addressed to this school."),
             code="forward_same_school",
         )
-    duplicate = Transfer.objects.filter(
-        destination_code=school.code,
-        sha256=transfer.sha256,
-        status=Transfer.Status.AWAITING,
-    )
-    if duplicate.exists():
+    if queries.is_awaiting_at(school.code, transfer.sha256):
         raise ValidationError(
             _("This school already has this file waiting to be downloaded."),
             code="duplicate_file",

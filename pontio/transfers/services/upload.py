@@ -33,7 +33,7 @@ from pontio.directory.models import Organisation, User
 from pontio.directory.roles import ROLE_MAILBOX, Capability
 from pontio.lostpupils.indexing import index_lost_pupil
 from pontio.lostpupils.models import LostPupilRecord
-from pontio.transfers import conf, tasks, zipcheck
+from pontio.transfers import conf, queries, tasks, zipcheck
 from pontio.transfers.blobs import store_blob
 from pontio.transfers.models import StoredBlob, Transfer, TransferPupil
 
@@ -408,12 +408,7 @@ def _duplicate() -> UploadRefusedError:
 
 
 def _check_not_duplicate(destination_code: str, sha256: str) -> None:
-    waiting = Transfer.objects.filter(
-        destination_code=destination_code,
-        sha256=sha256,
-        status=Transfer.Status.AWAITING,
-    )
-    if waiting.exists():
+    if queries.is_awaiting_at(destination_code, sha256):
         raise _duplicate()
 
 
